@@ -1,0 +1,44 @@
+"""The project's relational database: SQLite in var/ by default, PostgreSQL by URL."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import DeclarativeBase
+
+from bot.settings import get_settings
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table the project owns."""
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite gets WAL so the web app and action server can share it."""
+    if url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    Base.metadata.create_all(engine)
+    return engine
+
+
+@lru_cache(maxsize=1)
+def get_engine() -> Engine:
+    """The process-wide engine for the configured database."""
+    # Import the modules that declare tables so create_all sees them.
+    import bot.insights.unanswered  # noqa: F401
+
+    return make_engine(get_settings().database)

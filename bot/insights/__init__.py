@@ -1,0 +1,1 @@
+"""What support teams learn from conversations: unanswered questions (and later, satisfaction)."""

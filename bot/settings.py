@@ -1,0 +1,138 @@
+"""Project settings: one typed model, read from `doradca.yml` and `DORADCA_*` variables.
+
+Precedence (lowest to highest): defaults below, `doradca.yml` in the project
+root (or the file named by `DORADCA_SETTINGS`), then environment variables
+named `DORADCA_<FIELD>` in upper case, e.g. `DORADCA_RASA_PORT=5006`.
+Relative paths are resolved against the project root, so every process (Rasa,
+action server, web app, tests) agrees on where files live whatever its cwd.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "DORADCA_"
+
+
+class SettingsError(Exception):
+    """The settings file or an environment variable holds an invalid value."""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    home: Path = Field(default=PROJECT_ROOT, description="Project root; relative paths start here.")
+    host: str = Field(default="127.0.0.1", description="Interface every service listens on.")
+    rasa_port: int = Field(default=5005, ge=1, le=65535)
+    action_port: int = Field(default=5055, ge=1, le=65535)
+    web_port: int = Field(default=8080, ge=1, le=65535)
+    var_dir: Path = Field(default=Path("var"), description="Runtime state: databases, logs, secrets, caches.")
+    database_url: str = Field(
+        default="", description="SQLAlchemy URL of the project's database; empty means SQLite in var_dir."
+    )
+    tracker_db: Path | None = Field(default=None, description="SQLite file of Rasa's tracker store; unset means var_dir.")
+    rasa_token: str = Field(
+        default="", description="Token for Rasa's HTTP API; empty means a generated secret kept in var_dir."
+    )
+    model_path: Path = Field(default=Path("models/doradca.tar.gz"), description="Trained Rasa model.")
+    rasa_python: Path = Field(default=Path(".venv/rasa/bin/python"), description="Interpreter of the Rasa environment.")
+    default_language: str = Field(default="en", pattern="^(en|pl|ro)$")
+    log_level: str = Field(default="INFO")
+
+    def path(self, value: Path) -> Path:
+        """Resolve a possibly relative path against the project root."""
+        return value if value.is_absolute() else self.home / value
+
+    @property
+    def var_path(self) -> Path:
+        return self.path(self.var_dir)
+
+    @property
+    def log_dir(self) -> Path:
+        return self.var_path / "log"
+
+    @property
+    def tracker_db_path(self) -> Path:
+        return self.path(self.tracker_db) if self.tracker_db else self.var_path / "rasa-tracker.db"
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_path / 'doradca.db'}"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://{self.host}:{self.action_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://{self.host}:{self.web_port}"
+
+    def resolved_rasa_token(self) -> str:
+        """The API token: the configured one, else a local secret created once (mode 0600)."""
+        if self.rasa_token:
+            return self.rasa_token
+        secret_file = self.var_path / "secrets" / "rasa-token"
+        if not secret_file.exists():
+            secret_file.parent.mkdir(parents=True, exist_ok=True)
+            # O_EXCL: two processes starting together must not write two different tokens.
+            try:
+                fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(secrets.token_urlsafe(32))
+        return secret_file.read_text().strip()
+
+
+def _from_environment(environ: dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in Settings.model_fields:
+        key = ENV_PREFIX + name.upper()
+        if key in environ:
+            values[name] = environ[key]
+    return values
+
+
+def load_settings(environ: dict[str, str] | None = None, settings_file: Path | None = None) -> Settings:
+    """Read the settings; raises SettingsError naming the file or variable that is wrong."""
+    environ = dict(os.environ if environ is None else environ)
+    home = Path(environ.get(ENV_PREFIX + "HOME", PROJECT_ROOT))
+    settings_file = settings_file or Path(environ.get(ENV_PREFIX + "SETTINGS", home / "doradca.yml"))
+    values: dict[str, Any] = {"home": home}
+    source = "defaults"
+    if settings_file.exists():
+        try:
+            loaded = yaml.safe_load(settings_file.read_text()) or {}
+        except yaml.YAMLError as error:
+            raise SettingsError(f"{settings_file}: not valid YAML: {error}") from error
+        if not isinstance(loaded, dict):
+            raise SettingsError(f"{settings_file}: expected a mapping of setting names to values")
+        values.update(loaded)
+        source = str(settings_file)
+    values.update(_from_environment(environ))
+    try:
+        return Settings(**values)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}" for item in error.errors()
+        )
+        raise SettingsError(f"invalid settings ({source} and {ENV_PREFIX}* variables): {problems}") from error
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return load_settings()

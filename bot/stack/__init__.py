@@ -1,0 +1,1 @@
+"""Starting, watching and stopping the bot's processes: Rasa, the action server and the web app."""
