@@ -10,9 +10,13 @@ _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+\.)+[A-Z
 _PHONE = re.compile(r"(?<![\w-])(\+|00)?\(?\d[\d ()./-]{6,}\d(?![\w-])")
 
 
+_DATE = re.compile(r"^(\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$")
+
+
 def _mask_phone(match: re.Match[str]) -> str:
     digits = re.sub(r"\D", "", match.group(0))
-    if len(digits) < 7:  # dates, small amounts and order numbers are not phone numbers
+    # Dates, small amounts and order numbers are not phone numbers.
+    if len(digits) < 7 or _DATE.match(match.group(0).strip()):
         return match.group(0)
     return "***" + digits[-2:]
 

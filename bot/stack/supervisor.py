@@ -135,16 +135,26 @@ class Supervisor:
             self._wait_ready(restarted)
         return events
 
+    def restart(self, name: str) -> None:
+        """Stop one service and start it again, waiting until it answers."""
+        service = self.running[name]
+        self._stop_services([service])
+        self._wait_ready(self._spawn(service.spec))
+
     def stop(self) -> None:
         """SIGTERM every service's process group, then SIGKILL whatever is left after a grace period."""
-        for service in self.running.values():
+        self._stop_services(list(self.running.values()))
+        self.running.clear()
+
+    def _stop_services(self, services: list[RunningService]) -> None:
+        for service in services:
             if service.process.poll() is None:
                 try:
                     os.killpg(service.process.pid, signal.SIGTERM)
                 except ProcessLookupError:
                     pass
         deadline = time.monotonic() + _STOP_GRACE_SECONDS
-        for service in self.running.values():
+        for service in services:
             try:
                 service.process.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
@@ -155,7 +165,6 @@ class Supervisor:
                     pass
                 service.process.wait()
             service.log_handle.close()
-        self.running.clear()
 
     def __enter__(self) -> "Supervisor":
         self.start()

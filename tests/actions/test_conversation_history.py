@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions.conversation import bot_turn_before_latest_message, consecutive_turns_ending_with, responses_in
+
+
+def user(text: str) -> dict[str, Any]:
+    return {"event": "user", "text": text, "parse_data": {}}
+
+
+def action(name: str) -> dict[str, Any]:
+    return {"event": "action", "name": name}
+
+
+def bot(response: str) -> dict[str, Any]:
+    return {"event": "bot", "text": "...", "metadata": {"utter_action": response}}
+
+
+def tracker(events: list[dict[str, Any]]) -> Tracker:
+    return Tracker("someone", {}, {}, events, False, None, {}, "action_listen")
+
+
+def test_counts_fallbacks_in_a_row_before_the_current_message() -> None:
+    events = [
+        user("what?"), action("action_fallback"), bot("utter_fallback"), action("action_listen"),
+        user("huh?"), action("action_fallback"), bot("utter_fallback"), action("action_listen"),
+        user("again"), action("action_extract_slots"),
+    ]
+    assert consecutive_turns_ending_with(tracker(events), "action_fallback") == 2
+
+
+def test_an_answered_turn_breaks_the_run() -> None:
+    events = [
+        user("what?"), action("action_fallback"), action("action_listen"),
+        user("hello"), action("utter_greet"), action("action_listen"),
+        user("huh?"),
+    ]
+    assert consecutive_turns_ending_with(tracker(events), "action_fallback") == 0
+
+
+def test_a_restart_forgets_earlier_fallbacks() -> None:
+    events = [
+        user("what?"), action("action_fallback"), action("action_listen"),
+        {"event": "restart"},
+        user("huh?"),
+    ]
+    assert consecutive_turns_ending_with(tracker(events), "action_fallback") == 0
+
+
+def test_bot_turn_before_latest_message_reads_only_the_last_bot_turn() -> None:
+    events = [
+        user("are you a bot?"), action("utter_iamabot"), bot("utter_iamabot"), action("action_listen"),
+        user("thanks"), action("utter_you_are_welcome"), bot("utter_you_are_welcome"), action("action_listen"),
+        user("yes"),
+    ]
+    assert responses_in(bot_turn_before_latest_message(tracker(events))) == {"utter_you_are_welcome"}
+    assert responses_in(bot_turn_before_latest_message(tracker(events[:5]))) == {"utter_iamabot"}

@@ -1,0 +1,77 @@
+"""The real stack for end-to-end tests: Rasa, the action server and the web app on free ports."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from bot.settings import PROJECT_ROOT, Settings, load_settings
+from bot.stack.ports import free_port
+from bot.stack.services import all_services
+from bot.stack.supervisor import Supervisor
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    supervisor: Supervisor
+    token: str
+
+    def say(self, sender: str, text: str) -> list[dict[str, Any]]:
+        """Send a customer message over Rasa's REST channel; return the bot's replies."""
+        return post_json(f"{self.settings.rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": text})
+
+    def texts(self, sender: str, text: str) -> list[str]:
+        return [reply.get("text", "") for reply in self.say(sender, text)]
+
+    def tracker(self, sender: str, token: str | None = None) -> tuple[int, dict[str, Any]]:
+        query = "" if token is None else f"?token={token}"
+        return get_json(f"{self.settings.rasa_url}/conversations/{sender}/tracker{query}")
+
+
+def post_json(url: str, body: Any) -> Any:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def get_json(url: str) -> tuple[int, Any]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    model = PROJECT_ROOT / "models" / "doradca.tar.gz"
+    if not model.exists():
+        pytest.fail(f"no trained model at {model}: run `make train` (make test does it first)")
+    var_dir: Path = tmp_path_factory.mktemp("stack") / "var"
+    token = secrets.token_urlsafe(24)
+    settings = load_settings(
+        environ={
+            "DORADCA_VAR_DIR": str(var_dir),
+            "DORADCA_RASA_PORT": str(free_port()),
+            "DORADCA_ACTION_PORT": str(free_port()),
+            "DORADCA_WEB_PORT": str(free_port()),
+            "DORADCA_RASA_TOKEN": token,
+        },
+        settings_file=var_dir / "no-settings-file.yml",
+    )
+    supervisor = Supervisor(settings, all_services(settings))
+    supervisor.start()
+    try:
+        yield Stack(settings, supervisor, token)
+    finally:
+        supervisor.stop()
