@@ -35,7 +35,8 @@ test-rasa: train validate  ## Rasa's own test stories
 	scripts/rasa.sh test core --stories tests/test_stories.yml --model models/doradca.tar.gz \
 		--fail-on-prediction-errors --out var/test-results/rasa
 
-test-python: train  ## pytest: unit tests and the end-to-end conversation tests
+test-python: train  ## pytest: unit tests, end-to-end conversations and the pages in Chromium
+	@scripts/ensure-chromium.sh
 	$(ACTIONS_PY) -m pytest
 
 test: test-rasa test-python  ## everything CI runs; ends with pytest's summary
