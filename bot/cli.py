@@ -13,6 +13,10 @@ from bot.settings import SettingsError, get_settings
 _WATCH_SECONDS = 1.0
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _cmd_run(_args: argparse.Namespace) -> int:
     from bot.logs import configure_logging
     from bot.stack.ports import PortInUseError
@@ -25,8 +29,10 @@ def _cmd_run(_args: argparse.Namespace) -> int:
     if not model.exists():
         print(f"error: no trained model at {model}; run `make train` (or `make run`, which trains).", file=sys.stderr)
         return 1
-    # SIGTERM (from a service manager) stops the bot the same way as Ctrl-C.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # Ctrl-C and SIGTERM (from a service manager) both stop the services in order. SIGINT
+    # is installed explicitly: a shell that starts us in the background ignores it.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     supervisor = Supervisor(settings, all_services(settings))
     started = time.monotonic()
     print("Starting the Rasa server, the action server and the web app (logs in "
