@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help envs train run test test-rasa test-python validate clean
+.PHONY: help envs faq-check faq-nlu faq-index train run test test-rasa test-python validate clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -22,13 +22,22 @@ envs:  ## create (or reuse from the cache) the Rasa and actions environments
 	@scripts/ensure-env.sh rasa "$(PYTHON_RASA)" requirements/rasa.txt
 	@scripts/ensure-env.sh actions "$(PYTHON_ACTIONS)" requirements/actions.txt
 
-train: envs  ## train the Rasa model if data/, domain.yml or config.yml changed
+faq-check: envs  ## validate the FAQ files (every problem with file and line)
+	@$(ACTIONS_PY) -m bot.faq check
+
+faq-nlu: faq-check  ## generate the 'faq' intent's NLU examples from the FAQ
+	@$(ACTIONS_PY) -m bot.faq nlu
+
+faq-index: faq-check  ## build the FAQ index (re-embeds only what changed)
+	@$(ACTIONS_PY) -m bot.faq build
+
+train: faq-nlu  ## train the Rasa model if data/, domain.yml or config.yml changed
 	@scripts/train.sh
 
-validate: envs  ## check the Rasa training data and domain
+validate: faq-nlu  ## check the Rasa training data and domain
 	scripts/rasa.sh data validate --fail-on-warnings
 
-run: train  ## start Rasa, the action server and the web app; print the URLs
+run: train faq-index  ## start Rasa, the action server and the web app; print the URLs
 	$(ACTIONS_PY) -m bot run
 
 test-rasa: train validate  ## Rasa's own test stories

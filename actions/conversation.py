@@ -37,11 +37,18 @@ def _turns(events: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return turns
 
 
-def consecutive_turns_ending_with(tracker: Tracker, action_name: str) -> int:
-    """How many customer turns in a row, before the current one, the bot answered with `action_name`."""
+def consecutive_turns_with_response(tracker: Tracker, responses: Iterable[str]) -> int:
+    """How many customer turns in a row, before the current one, the bot answered with one of `responses`."""
+    wanted = set(responses)
     count = 0
     for turn in reversed(_turns(list(tracker.events))[:-1]):
-        if not any(e.get("event") == "action" and e.get("name") == action_name for e in turn):
+        if not responses_in(e for e in turn if e.get("event") == "bot") & wanted:
             break
         count += 1
     return count
+
+
+def previous_user_text(tracker: Tracker) -> str | None:
+    """The customer's message before the latest one (e.g. the question behind a button click)."""
+    texts = [e.get("text") for e in tracker.events if e.get("event") == "user"]
+    return texts[-2] if len(texts) >= 2 else None

@@ -45,6 +45,19 @@ class Settings(BaseModel):
     model_path: Path = Field(default=Path("models/doradca.tar.gz"), description="Trained Rasa model.")
     rasa_python: Path = Field(default=Path(".venv/rasa/bin/python"), description="Interpreter of the Rasa environment.")
     default_language: str = Field(default="en", pattern="^(en|pl|ro)$")
+    faq_dir: Path = Field(default=Path("faq"), description="The curated FAQ: YAML files, one per section.")
+    faq_model: str = Field(
+        default="bundled:all-MiniLM-L6-v2",
+        description="Embedding model: 'bundled:all-MiniLM-L6-v2' or a folder with a sentence-transformers model.",
+    )
+    faq_index_dir: Path = Field(default=Path("var/faq-index"), description="Where the FAQ index is kept.")
+    faq_answer_threshold: float | None = Field(
+        default=None, ge=0, le=1, description="Score above which the FAQ answers; unset = calibrated default."
+    )
+    faq_clarify_threshold: float | None = Field(
+        default=None, ge=0, le=1, description="Score above which it asks 'did you mean'; unset = calibrated default."
+    )
+    faq_reload_seconds: float = Field(default=2.0, gt=0, description="How often faq/ is checked for edits.")
     log_level: str = Field(default="INFO")
 
     def path(self, value: Path) -> Path:

@@ -1,0 +1,32 @@
+"""The process-wide FAQ engine of the action server, built from the settings."""
+
+from __future__ import annotations
+
+import threading
+
+from bot.faq.embedder import SentenceEmbedder
+from bot.faq.engine import FaqEngine
+from bot.settings import get_settings
+
+_lock = threading.Lock()
+_engine: FaqEngine | None = None
+
+
+def get_faq_engine() -> FaqEngine:
+    """The engine, warmed up and watching faq/ for edits; the first call loads the model."""
+    global _engine
+    with _lock:  # a request arriving during the start-up warm-up waits for it
+        if _engine is None:
+            from bot.faq.cli import thresholds_from
+
+            settings = get_settings()
+            engine = FaqEngine(
+                faq_dir=settings.path(settings.faq_dir),
+                index_dir=settings.path(settings.faq_index_dir),
+                embedder=SentenceEmbedder(settings.faq_model),
+                thresholds=thresholds_from(settings),
+                reload_seconds=settings.faq_reload_seconds,
+            )
+            engine.warm_up(watch=True)
+            _engine = engine
+        return _engine

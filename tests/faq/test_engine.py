@@ -1,0 +1,133 @@
+"""The FAQ engine: answers, incremental rebuilds, and surviving broken edits."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.faq.decision import DecisionKind, Thresholds
+from bot.faq.engine import FaqEngine
+from tests.faq.conftest import CountingEmbedder
+
+SHIPPING = """\
+title: {en: Shipping, pl: Dostawa}
+entries:
+  - id: shipping-cost
+    questions:
+      en: [How much is delivery?, What are the shipping fees?, Is shipping free?]
+      pl: [Ile kosztuje dostawa?, Jaki jest koszt wysyłki?, Czy dostawa jest darmowa?]
+    answer:
+      en: Delivery costs 14.99 PLN; orders over 199 PLN ship free.
+      pl: Dostawa kosztuje 14,99 zł; od 199 zł jest darmowa.
+  - id: returns-window
+    questions:
+      en: [How long do I have to return an item?, Can I return something after a month?]
+      pl: [Ile mam czasu na zwrot?, Czy mogę zwrócić towar po miesiącu?]
+    answer:
+      en: You have 30 days to return an item.
+      pl: Masz 30 dni na zwrot.
+"""
+
+LENIENT = Thresholds(answer=0.5, clarify=0.3)
+
+
+def make_engine(tmp_path: Path, embedder: CountingEmbedder) -> FaqEngine:
+    faq = tmp_path / "faq"
+    faq.mkdir(exist_ok=True)
+    return FaqEngine(faq, tmp_path / "index", embedder, LENIENT, reload_seconds=0.05)
+
+
+def touch_later(path: Path) -> None:
+    """Make sure a rewrite is seen even within the filesystem's timestamp resolution."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def test_answers_a_polish_question_with_the_right_entry(tmp_path: Path, counting_embedder: CountingEmbedder) -> None:
+    (tmp_path / "faq").mkdir()
+    (tmp_path / "faq" / "shipping.yml").write_text(SHIPPING, encoding="utf-8")
+    engine = make_engine(tmp_path, counting_embedder)
+    engine.warm_up()
+    reply = engine.ask("ile kosztuje wysylka?")
+    assert reply is not None and reply.kind is DecisionKind.ANSWER
+    entry = reply.entry(reply.decision.ranked[0].entry_id)
+    assert entry.answer_in("pl") == ("Dostawa kosztuje 14,99 zł; od 199 zł jest darmowa.", "pl")
+
+
+def test_unrelated_question_is_not_answered(tmp_path: Path, counting_embedder: CountingEmbedder) -> None:
+    (tmp_path / "faq").mkdir()
+    (tmp_path / "faq" / "shipping.yml").write_text(SHIPPING, encoding="utf-8")
+    engine = make_engine(tmp_path, counting_embedder)
+    engine.warm_up()
+    reply = engine.ask("what is the life expectancy of a polar bear?")
+    assert reply is not None and reply.kind is not DecisionKind.ANSWER
+
+
+def test_rebuild_after_one_edit_embeds_only_the_changed_question(
+    tmp_path: Path, counting_embedder: CountingEmbedder
+) -> None:
+    faq_file = tmp_path / "faq" / "shipping.yml"
+    (tmp_path / "faq").mkdir()
+    faq_file.write_text(SHIPPING, encoding="utf-8")
+    make_engine(tmp_path, counting_embedder).warm_up()
+    assert len(counting_embedder.embedded_texts) == 10
+
+    # A new process (restart) with one question changed: the saved index supplies the rest.
+    counting_embedder.embedded_texts.clear()
+    faq_file.write_text(SHIPPING.replace("Is shipping free?", "Do you ship for free?"), encoding="utf-8")
+    engine = make_engine(tmp_path, counting_embedder)
+    engine.warm_up()
+    assert counting_embedder.embedded_texts == ["Do you ship for free?"]
+    assert engine.searcher is not None and engine.searcher.stats.reused == 9
+
+
+def test_broken_edit_keeps_the_previous_answers_and_the_fix_is_picked_up(
+    tmp_path: Path, counting_embedder: CountingEmbedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    faq_file = tmp_path / "faq" / "shipping.yml"
+    (tmp_path / "faq").mkdir()
+    faq_file.write_text(SHIPPING, encoding="utf-8")
+    engine = make_engine(tmp_path, counting_embedder)
+    engine.warm_up()
+
+    faq_file.write_text(SHIPPING.replace("    answer:\n      en: You have", "    answer:\n      en: [You have"), encoding="utf-8")
+    touch_later(faq_file)
+    with caplog.at_level(logging.ERROR, logger="bot.faq.engine"):
+        assert engine.reload() is False
+    assert "shipping.yml:" in caplog.text and "malformed YAML" in caplog.text
+    assert engine.problems and engine.problems[0].file == faq_file
+    reply = engine.ask("How long do I have to return an item?")
+    assert reply is not None and reply.entry(reply.decision.ranked[0].entry_id).answer["en"] == "You have 30 days to return an item."
+
+    faq_file.write_text(SHIPPING.replace("You have 30 days", "You have 60 days"), encoding="utf-8")
+    touch_later(faq_file)
+    assert engine.reload() is True
+    assert engine.problems == ()
+    reply = engine.ask("How long do I have to return an item?")
+    assert reply is not None and reply.entry(reply.decision.ranked[0].entry_id).answer["en"] == "You have 60 days to return an item."
+
+
+def test_a_restart_with_a_broken_file_serves_the_last_good_snapshot(
+    tmp_path: Path, counting_embedder: CountingEmbedder
+) -> None:
+    faq_file = tmp_path / "faq" / "shipping.yml"
+    (tmp_path / "faq").mkdir()
+    faq_file.write_text(SHIPPING, encoding="utf-8")
+    make_engine(tmp_path, counting_embedder).warm_up()
+    faq_file.write_text("entries: [\n", encoding="utf-8")
+
+    engine = make_engine(tmp_path, counting_embedder)
+    engine.warm_up()
+    assert engine.problems
+    reply = engine.ask("How much is delivery?")
+    assert reply is not None and reply.decision.ranked[0].entry_id == "shipping-cost"
+
+
+def test_no_faq_at_all_is_reported_not_raised(tmp_path: Path, counting_embedder: CountingEmbedder) -> None:
+    engine = make_engine(tmp_path, counting_embedder)
+    engine.warm_up()
+    assert engine.ask("How much is delivery?") is None
+    assert engine.problems
