@@ -23,10 +23,13 @@ class ValidateSlotMappings(ValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         current = tracker.get_slot("language")
+        text = tracker.latest_message.get("text") or ""
+        if text.startswith("/"):  # a button's payload (/intent{...}) says nothing about language
+            return {}
         metadata = tracker.latest_message.get("metadata") or {}
         # The page's language is only a hint for the first, possibly ambiguous, message.
         fallback = current or normalise_language(metadata.get("language"))
-        guess = detect_language(tracker.latest_message.get("text") or "", fallback)
+        guess = detect_language(text, fallback)
         return {"language": guess.language} if guess.language != current else {}
 
     async def extract_human_offered(

@@ -50,7 +50,7 @@ class Settings(BaseModel):
         default="bundled:all-MiniLM-L6-v2",
         description="Embedding model: 'bundled:all-MiniLM-L6-v2' or a folder with a sentence-transformers model.",
     )
-    faq_index_dir: Path = Field(default=Path("var/faq-index"), description="Where the FAQ index is kept.")
+    faq_index_dir: Path | None = Field(default=None, description="Where the FAQ index is kept; unset means var_dir.")
     faq_answer_threshold: float | None = Field(
         default=None, ge=0, le=1, description="Score above which the FAQ answers; unset = calibrated default."
     )
@@ -75,6 +75,10 @@ class Settings(BaseModel):
     @property
     def tracker_db_path(self) -> Path:
         return self.path(self.tracker_db) if self.tracker_db else self.var_path / "rasa-tracker.db"
+
+    @property
+    def faq_index_path(self) -> Path:
+        return self.path(self.faq_index_dir) if self.faq_index_dir else self.var_path / "faq-index"
 
     @property
     def database(self) -> str:

@@ -56,7 +56,7 @@ def _engine(settings: Settings, faq_dir: Path | None = None):  # type: ignore[no
 
     return FaqEngine(
         faq_dir=faq_dir or settings.path(settings.faq_dir),
-        index_dir=settings.path(settings.faq_index_dir),
+        index_dir=settings.faq_index_path,
         embedder=SentenceEmbedder(settings.faq_model),
         thresholds=thresholds_from(settings),
     )

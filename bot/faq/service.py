@@ -22,7 +22,7 @@ def get_faq_engine() -> FaqEngine:
             settings = get_settings()
             engine = FaqEngine(
                 faq_dir=settings.path(settings.faq_dir),
-                index_dir=settings.path(settings.faq_index_dir),
+                index_dir=settings.faq_index_path,
                 embedder=SentenceEmbedder(settings.faq_model),
                 thresholds=thresholds_from(settings),
                 reload_seconds=settings.faq_reload_seconds,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import shutil
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -57,7 +58,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     model = PROJECT_ROOT / "models" / "doradca.tar.gz"
     if not model.exists():
         pytest.fail(f"no trained model at {model}: run `make train` (make test does it first)")
-    var_dir: Path = tmp_path_factory.mktemp("stack") / "var"
+    root = tmp_path_factory.mktemp("stack")
+    var_dir: Path = root / "var"
+    # A copy of the FAQ, so tests can edit it while the bot runs.
+    faq_dir = root / "faq"
+    shutil.copytree(PROJECT_ROOT / "faq", faq_dir)
     token = secrets.token_urlsafe(24)
     settings = load_settings(
         environ={
@@ -66,6 +71,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "DORADCA_ACTION_PORT": str(free_port()),
             "DORADCA_WEB_PORT": str(free_port()),
             "DORADCA_RASA_TOKEN": token,
+            "DORADCA_FAQ_DIR": str(faq_dir),
+            "DORADCA_FAQ_RELOAD_SECONDS": "0.5",
         },
         settings_file=var_dir / "no-settings-file.yml",
     )
