@@ -40,6 +40,13 @@ def make_engine(tmp_path: Path, embedder: CountingEmbedder) -> FaqEngine:
     return FaqEngine(faq, tmp_path / "index", embedder, LENIENT, reload_seconds=0.05)
 
 
+def write_faq(tmp_path: Path, text: str = SHIPPING) -> Path:
+    faq_file = tmp_path / "faq" / "shipping.yml"
+    faq_file.parent.mkdir(exist_ok=True)
+    faq_file.write_text(text, encoding="utf-8")
+    return faq_file
+
+
 def touch_later(path: Path) -> None:
     """Make sure a rewrite is seen even within the filesystem's timestamp resolution."""
     stat = path.stat()
@@ -47,8 +54,7 @@ def touch_later(path: Path) -> None:
 
 
 def test_answers_a_polish_question_with_the_right_entry(tmp_path: Path, counting_embedder: CountingEmbedder) -> None:
-    (tmp_path / "faq").mkdir()
-    (tmp_path / "faq" / "shipping.yml").write_text(SHIPPING, encoding="utf-8")
+    write_faq(tmp_path)
     engine = make_engine(tmp_path, counting_embedder)
     engine.warm_up()
     reply = engine.ask("ile kosztuje wysylka?")
@@ -58,8 +64,7 @@ def test_answers_a_polish_question_with_the_right_entry(tmp_path: Path, counting
 
 
 def test_unrelated_question_is_not_answered(tmp_path: Path, counting_embedder: CountingEmbedder) -> None:
-    (tmp_path / "faq").mkdir()
-    (tmp_path / "faq" / "shipping.yml").write_text(SHIPPING, encoding="utf-8")
+    write_faq(tmp_path)
     engine = make_engine(tmp_path, counting_embedder)
     engine.warm_up()
     reply = engine.ask("what is the life expectancy of a polar bear?")
@@ -69,9 +74,7 @@ def test_unrelated_question_is_not_answered(tmp_path: Path, counting_embedder: C
 def test_rebuild_after_one_edit_embeds_only_the_changed_question(
     tmp_path: Path, counting_embedder: CountingEmbedder
 ) -> None:
-    faq_file = tmp_path / "faq" / "shipping.yml"
-    (tmp_path / "faq").mkdir()
-    faq_file.write_text(SHIPPING, encoding="utf-8")
+    faq_file = write_faq(tmp_path)
     make_engine(tmp_path, counting_embedder).warm_up()
     assert len(counting_embedder.embedded_texts) == 10
 
@@ -87,9 +90,7 @@ def test_rebuild_after_one_edit_embeds_only_the_changed_question(
 def test_broken_edit_keeps_the_previous_answers_and_the_fix_is_picked_up(
     tmp_path: Path, counting_embedder: CountingEmbedder, caplog: pytest.LogCaptureFixture
 ) -> None:
-    faq_file = tmp_path / "faq" / "shipping.yml"
-    (tmp_path / "faq").mkdir()
-    faq_file.write_text(SHIPPING, encoding="utf-8")
+    faq_file = write_faq(tmp_path)
     engine = make_engine(tmp_path, counting_embedder)
     engine.warm_up()
 
@@ -113,9 +114,7 @@ def test_broken_edit_keeps_the_previous_answers_and_the_fix_is_picked_up(
 def test_a_restart_with_a_broken_file_serves_the_last_good_snapshot(
     tmp_path: Path, counting_embedder: CountingEmbedder
 ) -> None:
-    faq_file = tmp_path / "faq" / "shipping.yml"
-    (tmp_path / "faq").mkdir()
-    faq_file.write_text(SHIPPING, encoding="utf-8")
+    faq_file = write_faq(tmp_path)
     make_engine(tmp_path, counting_embedder).warm_up()
     faq_file.write_text("entries: [\n", encoding="utf-8")
 
