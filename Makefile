@@ -28,7 +28,7 @@ faq-check: envs  ## validate the FAQ files (every problem with file and line)
 faq-nlu: faq-check  ## generate the 'faq' intent's NLU examples from the FAQ
 	@$(ACTIONS_PY) -m bot.faq nlu
 
-faq-index: faq-check  ## build the FAQ index (re-embeds only what changed)
+faq-index: faq-check  ## fine-tune the model on the FAQ (cached) and build the index (re-embeds only what changed)
 	@$(ACTIONS_PY) -m bot.faq build
 
 train: faq-nlu  ## train the Rasa model if data/, domain.yml or config.yml changed
@@ -44,7 +44,7 @@ test-rasa: train validate  ## Rasa's own test stories
 	scripts/rasa.sh test core --stories tests/test_stories.yml --model models/doradca.tar.gz \
 		--fail-on-prediction-errors --out var/test-results/rasa
 
-test-python: train  ## pytest: unit tests, end-to-end conversations and the pages in Chromium
+test-python: train faq-index  ## pytest: unit tests, end-to-end conversations and the pages in Chromium
 	@scripts/ensure-chromium.sh
 	$(ACTIONS_PY) -m pytest
 

@@ -58,6 +58,15 @@ class Settings(BaseModel):
         default=None, ge=0, le=1, description="Score above which it asks 'did you mean'; unset = calibrated default."
     )
     faq_reload_seconds: float = Field(default=2.0, gt=0, description="How often faq/ is checked for edits.")
+    faq_tuning: bool = Field(
+        default=True, description="Fine-tune the embedding model on the FAQ's questions (cached; minutes on a CPU)."
+    )
+    faq_tuning_delay_seconds: float = Field(
+        default=60.0, ge=0, description="After an edit, how long faq/ must stay quiet before the bot fine-tunes again."
+    )
+    cache_dir: Path | None = Field(
+        default=None, description="Caches shared by checkouts (fine-tuned models); unset means ~/.cache/doradca."
+    )
     log_level: str = Field(default="INFO")
 
     def path(self, value: Path) -> Path:
@@ -79,6 +88,19 @@ class Settings(BaseModel):
     @property
     def faq_index_path(self) -> Path:
         return self.path(self.faq_index_dir) if self.faq_index_dir else self.var_path / "faq-index"
+
+    @property
+    def cache_path(self) -> Path:
+        if self.cache_dir:
+            return self.path(self.cache_dir)
+        # The same folder scripts/ensure-env.sh keeps the environments in.
+        if os.environ.get("DORADCA_CACHE"):
+            return Path(os.environ["DORADCA_CACHE"])
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "doradca"
+
+    @property
+    def faq_tuned_models_path(self) -> Path:
+        return self.cache_path / "faq-models"
 
     @property
     def database(self) -> str:

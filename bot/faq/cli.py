@@ -7,7 +7,12 @@ import logging
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from bot.settings import Settings, SettingsError, get_settings
+
+if TYPE_CHECKING:
+    from bot.faq.engine import FaqEngine, Tuning
 
 
 def thresholds_from(settings: Settings):  # type: ignore[no-untyped-def]
@@ -50,21 +55,29 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _engine(settings: Settings, faq_dir: Path | None = None):  # type: ignore[no-untyped-def]
+def engine_from(settings: Settings, tuning: "Tuning", faq_dir: Path | None = None) -> "FaqEngine":
+    """The FAQ engine the settings describe; `tuning` says when it may fine-tune."""
     from bot.faq.embedder import SentenceEmbedder
-    from bot.faq.engine import FaqEngine
+    from bot.faq.engine import FaqEngine, Tuning
+    from bot.faq.tuning import EmbeddingTuner
 
     return FaqEngine(
         faq_dir=faq_dir or settings.path(settings.faq_dir),
         index_dir=settings.faq_index_path,
         embedder=SentenceEmbedder(settings.faq_model),
         thresholds=thresholds_from(settings),
+        reload_seconds=settings.faq_reload_seconds,
+        tuner=EmbeddingTuner(settings.faq_tuned_models_path),
+        tuning=tuning if settings.faq_tuning else Tuning.OFF,
+        tuning_delay=settings.faq_tuning_delay_seconds,
     )
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from bot.faq.engine import Tuning
+
     settings = get_settings()
-    engine = _engine(settings, _faq_path(args, settings))
+    engine = engine_from(settings, Tuning.NOW, _faq_path(args, settings))
     engine.warm_up(progress=True)
     if engine.problems:
         for problem in engine.problems:
@@ -86,14 +99,16 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     from bot.faq.decision import DecisionKind
     from bot.language import detect_language
 
+    from bot.faq.engine import Tuning
+
     settings = get_settings()
-    engine = _engine(settings)
+    engine = engine_from(settings, Tuning.BACKGROUND)  # the bot's model; never minutes of training to ask
     engine.warm_up()
-    reply = engine.ask(args.question)
+    language = args.lang or detect_language(args.question, settings.default_language).language
+    reply = engine.ask(args.question, language)
     if reply is None:
         print("error: no FAQ could be loaded; run `python -m bot.faq check`", file=sys.stderr)
         return 1
-    language = args.lang or detect_language(args.question, settings.default_language).language
     decision = reply.decision
     print(f"decision: {decision.kind.value} (language {language})")
     if decision.kind is DecisionKind.ANSWER:
@@ -108,16 +123,17 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     print("top candidates:")
     searcher = engine.searcher
     assert searcher is not None
-    for ranked in searcher.rank([args.question], top=args.top)[0]:
+    for ranked in searcher.rank([args.question], top=args.top, languages=[language])[0]:
         print(f"  {ranked.score:6.3f}  {ranked.entry_id:32}  {ranked.question}")
     return 0
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from bot.faq.embedder import SentenceEmbedder
+    import tempfile
+
+    from bot.faq.engine import Tuning
     from bot.faq.evaluation import QueryFileError, evaluate, load_queries
     from bot.faq.loader import FaqInvalidError, load_valid_knowledge_base
-    from bot.faq.searcher import FaqSearcher
 
     settings = get_settings()
     try:
@@ -126,18 +142,81 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     except (FaqInvalidError, QueryFileError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    searcher = FaqSearcher.build(kb, SentenceEmbedder(settings.faq_model), progress=not args.json)
-    try:
-        report = evaluate(queries, searcher.rank, thresholds_from(settings), set(kb.by_id))
-    except QueryFileError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    # The same engine the bot runs (fine-tuned on this knowledge base, cached), with a throwaway index.
+    with tempfile.TemporaryDirectory(prefix="doradca-eval-") as index_dir:
+        settings = settings.model_copy(update={"faq_index_dir": Path(index_dir)})
+        engine = engine_from(settings, Tuning.NOW, Path(args.kb))
+        engine.warm_up(progress=not args.json)
+        searcher = engine.searcher
+        assert searcher is not None
+        try:
+            report = evaluate(queries, searcher.rank, engine.thresholds, set(kb.by_id))
+        except QueryFileError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
     if not args.json:
         print(f"queries {report.n}: top1 {report.top1:.3f}, mrr5 {report.mrr5:.3f}, "
               f"answered_correct {report.answered_correct:.3f}, oos_recall "
               f"{'n/a' if report.oos_recall is None else f'{report.oos_recall:.3f}'}, "
               f"latency p50 {report.p50_ms:.1f} ms, p95 {report.p95_ms:.1f} ms")
     print(report.as_json())
+    return 0
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from bot.faq.calibration import calibration_probes, choose_thresholds
+    from bot.faq.embedder import SentenceEmbedder
+    from bot.faq.loader import FaqInvalidError, load_valid_knowledge_base
+    from bot.faq.model import KnowledgeBase
+    from bot.faq.searcher import FaqSearcher, tuned_embedder
+    from bot.faq.tuning import EmbeddingTuner
+
+    settings = get_settings()
+    base = SentenceEmbedder(settings.faq_model)
+    tuner = EmbeddingTuner(settings.faq_tuned_models_path)
+
+    def ranker(kb: KnowledgeBase):  # type: ignore[no-untyped-def]
+        embedder = tuned_embedder(kb, base, tuner, progress=True) if settings.faq_tuning else base
+        return FaqSearcher.build(kb, embedder).rank
+
+    per_kb = []
+    for path in args.kb:
+        try:
+            kb = load_valid_knowledge_base(Path(path))
+        except (FaqInvalidError, FileNotFoundError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        scores = calibration_probes(kb, ranker, splits=args.splits)
+        alone = choose_thresholds([scores])
+        per_kb.append(scores)
+        print(f"{path}: {len(scores.in_scope)} in-scope and {len(scores.out_of_scope)} out-of-scope probes, "
+              f"probe top1 {scores.correct.mean():.3f}; alone it would pick answer {alone.answer}, "
+              f"clarify {alone.clarify}")
+    thresholds = choose_thresholds(per_kb)
+    print("calibrated thresholds (settings faq_answer_threshold, faq_clarify_threshold):")
+    print(f"faq_answer_threshold: {thresholds.answer}\nfaq_clarify_threshold: {thresholds.clarify}")
+    return 0
+
+
+def _cmd_tune(args: argparse.Namespace) -> int:
+    from bot.faq.loader import FaqInvalidError, load_valid_knowledge_base
+    from bot.faq.searcher import tuning_questions
+    from bot.faq.tuning import EmbeddingTuner
+
+    settings = get_settings()
+    try:
+        kb = load_valid_knowledge_base(_faq_path(args, settings))
+    except (FaqInvalidError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    tuner = EmbeddingTuner(Path(args.cache_dir) if args.cache_dir else settings.faq_tuned_models_path)
+    questions = tuning_questions(kb)
+    if not tuner.can_learn_from(questions):
+        print("nothing to learn: fine-tuning needs two entries with two questions each", file=sys.stderr)
+        return 1
+    result = tuner.tune(args.model or settings.faq_model, questions, progress=True)
+    how = "already cached" if result.cached else f"{result.steps} steps, {result.seconds:.0f} s"
+    print(f"fine-tuned model for {len(kb.entries)} entries ({how}): {result.path}")
     return 0
 
 
@@ -156,7 +235,7 @@ def _cmd_nlu(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot.faq", description="The curated FAQ: check, build, ask, evaluate.")
+    parser = argparse.ArgumentParser(prog="python -m bot.faq", description="The curated FAQ: check, build, ask, evaluate, fine-tune.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", help="validate the FAQ files; every problem with file and line",
@@ -182,6 +261,23 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--queries", required=True, help='JSONL with {"text", "lang", "expected"} per line')
     evaluate.add_argument("--json", action="store_true", help="print only the JSON report (its last line)")
     evaluate.set_defaults(handler=_cmd_eval)
+
+    tune = commands.add_parser(
+        "tune", help="fine-tune the embedding model on the FAQ's questions (cached)",
+        description="Fine-tune the embedding model on the FAQ's questions; the result is cached by content, "
+                    "so running it again for the same FAQ returns at once. `build` does this too.")
+    tune.add_argument("path", nargs="?", help="a FAQ file or folder (default: the faq_dir setting)")
+    tune.add_argument("--model", help="base model (default: the faq_model setting)")
+    tune.add_argument("--cache-dir", help="where fine-tuned models are kept (default: <cache_dir>/faq-models)")
+    tune.set_defaults(handler=_cmd_tune)
+
+    calibrate = commands.add_parser(
+        "calibrate", help="calibrate the answer and clarify thresholds on knowledge bases (no test queries)",
+        description="Hold out a fifth of the entries (as questions the FAQ cannot answer) and one question of "
+                    "every other entry, build from the rest, and pick the thresholds on those probes.")
+    calibrate.add_argument("--kb", action="append", required=True, help="FAQ file or folder (repeat for several)")
+    calibrate.add_argument("--splits", type=int, default=3, help="how many different held-out splits to pool")
+    calibrate.set_defaults(handler=_cmd_calibrate)
 
     nlu = commands.add_parser("nlu", help="generate Rasa NLU examples of the 'faq' intent from the FAQ questions",
                               description="Generate data/nlu/faq.generated.yml from the FAQ questions.")

@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 
 BUNDLED_PREFIX = "bundled:"
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
+BUNDLED_LANGUAGES = frozenset({"en"})
 
 
 class ModelNotFoundError(RuntimeError):
@@ -43,9 +44,12 @@ def resolve_model_path(model: str) -> Path:
 class SentenceEmbedder:
     """Turns texts into L2-normalised float32 vectors (cosine similarity = inner product)."""
 
-    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 64) -> None:
+    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 64, languages: frozenset[str] | None = None) -> None:
         self.model_name = model
         self.batch_size = batch_size
+        # The languages the model was trained on (None: assume it reads all of them). The bundled
+        # all-MiniLM-L6-v2 is English-only, so Polish and Romanian lean more on BM25 (bot/faq/retriever.py).
+        self.languages = languages if languages is not None or model != DEFAULT_MODEL else BUNDLED_LANGUAGES
         self._model: SentenceTransformer | None = None
 
     def warm_up(self) -> None:

@@ -5,14 +5,28 @@ and the engine keeps answering from the last good state; the fixed file is
 picked up by the next check. A rebuild happens in a background thread and the
 new state replaces the old one in a single assignment, so no question is ever
 answered from a half-built index.
+
+The embedding model is fine-tuned on the FAQ's questions (bot/faq/tuning.py).
+`python -m bot.faq build` does that at once; the running bot cannot wait
+minutes after an edit, so it answers at once with the last fine-tune it has
+(which already knows the shop's language: only the edited questions are
+embedded anew), and fine-tunes for the new content in a low-priority child
+process once the FAQ has been quiet for `tuning_delay` seconds; the result
+replaces the serving state like any other rebuild.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from bot.faq.decision import Decision, DecisionKind, Thresholds, decide
@@ -20,11 +34,13 @@ from bot.faq.embedder import SentenceEmbedder
 from bot.faq.index import FaqIndex
 from bot.faq.loader import FaqProblem, faq_files, load_knowledge_base
 from bot.faq.model import FaqEntry, FaqSection, KnowledgeBase
-from bot.faq.searcher import FaqSearcher
+from bot.faq.searcher import FaqSearcher, tuning_questions
+from bot.faq.tuning import EmbeddingTuner
 
 logger = logging.getLogger(__name__)
 
 KB_SNAPSHOT = "knowledge_base.json"
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # where `python -m bot.faq` is importable
 
 
 @dataclass(frozen=True)
@@ -83,6 +99,25 @@ def load_snapshot(folder: Path) -> tuple[KnowledgeBase, FaqIndex] | None:
     return kb, index
 
 
+class Tuning(str, Enum):
+    """When the engine fine-tunes the embedding model for new FAQ content."""
+
+    OFF = "off"  # the base model only
+    NOW = "now"  # before building (the CLI: `build`, `eval`)
+    BACKGROUND = "background"  # after the FAQ has been quiet for a while, in a child process (the bot)
+
+
+def _child_of_this_process() -> None:
+    """In the fine-tuning child: lowest CPU priority, and die with the parent (Linux)."""
+    os.nice(19)
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 class FaqEngine:
     """Answers customer questions from the curated FAQ in `faq_dir`."""
 
@@ -93,18 +128,27 @@ class FaqEngine:
         embedder: SentenceEmbedder,
         thresholds: Thresholds,
         reload_seconds: float = 2.0,
+        tuner: EmbeddingTuner | None = None,
+        tuning: Tuning = Tuning.OFF,
+        tuning_delay: float = 60.0,
     ) -> None:
         self.faq_dir = faq_dir
         self.index_dir = index_dir
-        self.embedder = embedder
+        self.embedder = embedder  # the base model; fine-tunes start from it
         self.thresholds = thresholds
         self.reload_seconds = reload_seconds
+        self.tuner = tuner
+        self.tuning = tuning if tuner is not None else Tuning.OFF
+        self.tuning_delay = tuning_delay
         self.problems: tuple[FaqProblem, ...] = ()
         self._searcher: FaqSearcher | None = None
         self._signature: tuple[tuple[str, int, int], ...] | None = None
         self._reload_lock = threading.Lock()
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
+        self._tuned: SentenceEmbedder | None = None  # the loaded fine-tune, if any
+        self._tuning_due: float | None = None
+        self._tuning_process: subprocess.Popen[bytes] | None = None
 
     @property
     def ready(self) -> bool:
@@ -130,12 +174,72 @@ class FaqEngine:
         if restored is None:
             return
         kb, index = restored
-        if index.model_name != self.embedder.model_name:
+        embedder = self._embedder_named(index.model_name)
+        if embedder is None:
             return
         try:
-            self._searcher = FaqSearcher.build(kb, self.embedder, previous=index)
+            self._searcher = FaqSearcher.build(kb, embedder, previous=index)
         except Exception:  # a snapshot we cannot use is rebuilt from the files instead
             logger.exception("could not restore the FAQ snapshot in %s", self.index_dir)
+
+    def _embedder_named(self, model_name: str) -> SentenceEmbedder | None:
+        """The base model, or a fine-tune of it still on disk (None when it is gone)."""
+        if model_name == self.embedder.model_name:
+            return self.embedder
+        if self.tuning is Tuning.OFF or not Path(model_name).is_dir():
+            return None
+        if self._tuned is None or self._tuned.model_name != model_name:
+            # A fine-tune reads the languages its base model reads.
+            tuned = SentenceEmbedder(model_name, batch_size=self.embedder.batch_size, languages=self.embedder.languages)
+            tuned.warm_up()
+            self._tuned = tuned  # only the newest fine-tune stays in memory
+        return self._tuned
+
+    def _embedder_for(self, kb: KnowledgeBase, progress: bool) -> SentenceEmbedder:
+        """The model to build `kb` with: its own fine-tune when there is one (or, under NOW, is made)."""
+        if self.tuner is None or self.tuning is Tuning.OFF:
+            return self.embedder
+        questions = tuning_questions(kb)
+        if not self.tuner.can_learn_from(questions):
+            return self.embedder
+        if self.tuning is Tuning.NOW:
+            folder: Path | None = self.tuner.tune(self.embedder.model_name, questions, progress=progress).path
+        else:
+            folder = self.tuner.cached(self.embedder.model_name, questions)
+        if folder is not None:
+            embedder = self._embedder_named(str(folder))
+            if embedder is not None:
+                return embedder
+        self._tuning_due = time.monotonic() + self.tuning_delay  # every edit restarts the quiet period
+        current = self._searcher.embedder if self._searcher else None
+        return current or self.embedder
+
+    def _tick_tuning(self) -> None:
+        """Start the background fine-tune when due; when it is done, rebuild with its result."""
+        if self._tuning_process is not None:
+            code = self._tuning_process.poll()
+            if code is None:
+                return
+            self._tuning_process = None
+            if code != 0:
+                logger.error("fine-tuning the FAQ model failed (exit %s); the next FAQ edit tries again", code)
+                return
+            logger.info("fine-tuned FAQ model ready; rebuilding the index with it")
+            with self._reload_lock:
+                self._signature = None  # rebuild even though the files did not change
+            self.reload()
+            return
+        if self._tuning_due is None or time.monotonic() < self._tuning_due or self.tuner is None:
+            return
+        self._tuning_due = None
+        command = [
+            sys.executable, "-m", "bot.faq", "tune", str(self.faq_dir),
+            "--model", self.embedder.model_name, "--cache-dir", str(self.tuner.cache_dir),
+        ]
+        logger.info("fine-tuning the FAQ model for the edited FAQ in the background: %s", " ".join(command))
+        self._tuning_process = subprocess.Popen(  # noqa: S603 - our own CLI, no shell
+            command, cwd=PACKAGE_ROOT, preexec_fn=_child_of_this_process
+        )
 
     def reload(self, progress: bool = False) -> bool:
         """Rebuild if the files changed; returns True when a new state is now serving."""
@@ -156,7 +260,8 @@ class FaqEngine:
             if previous is None:
                 restored = load_snapshot(self.index_dir)
                 previous = restored[1] if restored else None
-            searcher = FaqSearcher.build(result.knowledge_base, self.embedder, previous=previous, progress=progress)
+            embedder = self._embedder_for(result.knowledge_base, progress)
+            searcher = FaqSearcher.build(result.knowledge_base, embedder, previous=previous, progress=progress)
             try:
                 save_snapshot(searcher, self.index_dir)
             except OSError:
@@ -170,16 +275,20 @@ class FaqEngine:
         while not self._stop.wait(self.reload_seconds):
             try:
                 self.reload()
+                self._tick_tuning()
             except Exception:  # keep watching: the next edit may fix it
                 logger.exception("FAQ reload failed; still answering from the previous version")
 
     def stop(self) -> None:
         self._stop.set()
+        process = self._tuning_process
+        if process is not None and process.poll() is None:
+            process.terminate()
 
-    def ask(self, text: str) -> FaqReply | None:
-        """Rank the FAQ for `text` and decide; None when no FAQ has ever loaded."""
+    def ask(self, text: str, language: str | None = None) -> FaqReply | None:
+        """Rank the FAQ for `text` (in `language`, when known) and decide; None when no FAQ has ever loaded."""
         searcher = self._searcher
         if searcher is None:
             return None
-        (ranked,) = searcher.rank([text], top=max(5, self.thresholds.clarify_options))
+        (ranked,) = searcher.rank([text], top=max(5, self.thresholds.clarify_options), languages=[language])
         return FaqReply(decide(ranked, self.thresholds), searcher.knowledge_base)

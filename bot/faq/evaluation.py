@@ -67,15 +67,15 @@ def load_queries(path: Path) -> list[Query]:
 
 def evaluate(
     queries: Sequence[Query],
-    rank: Callable[[Sequence[str]], list[list[RankedEntry]]],
+    rank: Callable[..., list[list[RankedEntry]]],
     thresholds: Thresholds,
     known_ids: set[str],
 ) -> EvalReport:
-    """Score `rank` (texts -> ranked entries) on `queries`."""
+    """Score `rank` (texts, languages= -> ranked entries) on `queries`."""
     unknown = sorted({q.expected for q in queries if q.expected is not None and q.expected not in known_ids})
     if unknown:
         raise QueryFileError(f"queries expect entries that the FAQ does not have: {', '.join(unknown[:5])}")
-    ranked = rank([q.text for q in queries])
+    ranked = rank([q.text for q in queries], languages=[q.lang for q in queries])
     in_scope = [(q, r) for q, r in zip(queries, ranked) if q.expected is not None]
     out_of_scope = [r for q, r in zip(queries, ranked) if q.expected is None]
 
@@ -96,7 +96,7 @@ def evaluate(
     timings = []
     for query in list(queries)[::step][:LATENCY_SAMPLE]:
         started = time.perf_counter()
-        decide(rank([query.text])[0], thresholds)
+        decide(rank([query.text], languages=[query.lang])[0], thresholds)
         timings.append((time.perf_counter() - started) * 1000)
     return EvalReport(
         n=len(queries), top1=top1, mrr5=mrr5, answered_correct=answered_correct, oos_recall=oos_recall,

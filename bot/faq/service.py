@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from bot.faq.embedder import SentenceEmbedder
-from bot.faq.engine import FaqEngine
+from bot.faq.engine import FaqEngine, Tuning
 from bot.settings import get_settings
 
 _lock = threading.Lock()
@@ -17,16 +16,9 @@ def get_faq_engine() -> FaqEngine:
     global _engine
     with _lock:  # a request arriving during the start-up warm-up waits for it
         if _engine is None:
-            from bot.faq.cli import thresholds_from
+            from bot.faq.cli import engine_from
 
-            settings = get_settings()
-            engine = FaqEngine(
-                faq_dir=settings.path(settings.faq_dir),
-                index_dir=settings.faq_index_path,
-                embedder=SentenceEmbedder(settings.faq_model),
-                thresholds=thresholds_from(settings),
-                reload_seconds=settings.faq_reload_seconds,
-            )
+            engine = engine_from(get_settings(), Tuning.BACKGROUND)
             engine.warm_up(watch=True)
             _engine = engine
         return _engine

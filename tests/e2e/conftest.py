@@ -73,6 +73,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "DORADCA_RASA_TOKEN": token,
             "DORADCA_FAQ_DIR": str(faq_dir),
             "DORADCA_FAQ_RELOAD_SECONDS": "0.5",
+            # The tests edit the FAQ; a fine-tune for each edit would take both cores for minutes while
+            # the other tests run. tests/faq/test_engine.py covers the background fine-tune itself.
+            "DORADCA_FAQ_TUNING_DELAY_SECONDS": "3600",
         },
         settings_file=var_dir / "no-settings-file.yml",
     )

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import logging
 import os
+import time
+from typing import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.faq.decision import DecisionKind, Thresholds
-from bot.faq.engine import FaqEngine
+from bot.faq.engine import FaqEngine, Tuning
+from bot.faq.searcher import tuning_questions
+from bot.faq.tuning import EmbeddingTuner
 from tests.faq.conftest import CountingEmbedder
 
 SHIPPING = """\
@@ -45,6 +49,14 @@ def write_faq(tmp_path: Path, text: str = SHIPPING) -> Path:
     faq_file.parent.mkdir(exist_ok=True)
     faq_file.write_text(text, encoding="utf-8")
     return faq_file
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.05)  # polling a condition, not a fixed wait
 
 
 def touch_later(path: Path) -> None:
@@ -130,3 +142,45 @@ def test_no_faq_at_all_is_reported_not_raised(tmp_path: Path, counting_embedder:
     engine.warm_up()
     assert engine.ask("How much is delivery?") is None
     assert engine.problems
+
+
+def test_an_edit_is_answered_at_once_and_a_background_fine_tune_then_takes_over(
+    tmp_path: Path, counting_embedder: CountingEmbedder
+) -> None:
+    faq_file = write_faq(tmp_path)
+    tuner = EmbeddingTuner(tmp_path / "models")
+
+    def engine_with_tuning() -> FaqEngine:
+        return FaqEngine(tmp_path / "faq", tmp_path / "index", counting_embedder, LENIENT, reload_seconds=0.05,
+                         tuner=tuner, tuning=Tuning.BACKGROUND, tuning_delay=0.0)
+
+    engine = engine_with_tuning()
+    engine.warm_up(watch=True)
+    try:
+        # No fine-tune exists yet: the base model answers straight away.
+        assert engine.searcher is not None and engine.searcher.embedder is counting_embedder
+        reply = engine.ask("How much is delivery?")
+        assert reply is not None and reply.decision.entry_id == "shipping-cost"
+
+        kb = engine.searcher.knowledge_base
+        tuned_folder = str(tuner.folder(counting_embedder.model_name, tuning_questions(kb)))
+        wait_until(lambda: engine.searcher is not None and engine.searcher.embedder.model_name == tuned_folder,
+                   timeout=300, what="the background fine-tune to take over")
+        reply = engine.ask("How much is delivery?")
+        assert reply is not None and reply.decision.entry_id == "shipping-cost"
+
+        # An edit while a fine-tune exists: the old fine-tune embeds just the new question at once.
+        faq_file.write_text(SHIPPING.replace("Is shipping free?", "Do you ship for free?"), encoding="utf-8")
+        touch_later(faq_file)
+        wait_until(lambda: engine.searcher is not None and engine.searcher.stats.embedded == 1
+                   and "Do you ship for free?" in [q.text for q in engine.searcher.index.questions],
+                   timeout=60, what="the edit to be served")
+        assert engine.searcher.embedder.model_name == tuned_folder
+    finally:
+        engine.stop()
+
+    # A restart finds the saved index and its fine-tune: nothing is embedded again.
+    restarted = engine_with_tuning()
+    restarted.warm_up()
+    assert restarted.searcher is not None and restarted.searcher.embedder.model_name != counting_embedder.model_name
+    assert restarted.searcher.stats.embedded == 0
