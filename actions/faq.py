@@ -89,7 +89,7 @@ class ActionAnswerFaq(Action):
                 return []
             return self._answer(dispatcher, entry, language)
 
-        reply = await loop.run_in_executor(None, engine.ask, text)
+        reply = await loop.run_in_executor(None, engine.ask, text, language)
         if reply is None or reply.kind is DecisionKind.FALLBACK:
             if reply is None:
                 logger.error("no FAQ is loaded; see `python -m bot.faq check`")
