@@ -10,7 +10,8 @@ never the queries), on:
   - banking77-oos: Banking77 with 15 of its 77 entries removed from the FAQ, so
     their 600 test queries are questions the FAQ cannot answer (expected null);
   - faq-held-out: this project's faq/ with the last paraphrase of every entry
-    in every language held out as the queries (English, Polish, Romanian).
+    in every language held out as the queries (English, Polish, Romanian),
+    in all and per language (faq-held-out-en, -pl, -ro).
 Methods:
   tfidf-words, tfidf-chars  TF-IDF nearest question (words; character 2-5 grams)
   dense                     all-MiniLM-L6-v2 nearest question, no training
@@ -91,8 +92,8 @@ def without_entries(base: EvalSet, count: int, seed: int = 1) -> EvalSet:
     return EvalSet(f"{base.name}-oos", kb, queries)
 
 
-def project_faq_held_out() -> EvalSet:
-    """faq/ with the last paraphrase of each entry and language held out as a query."""
+def project_faq_held_out() -> list[EvalSet]:
+    """faq/ with the last paraphrase of each entry and language held out as a query; all and per language."""
     kb = load_valid_knowledge_base(ROOT / "faq")
     entries, queries = [], []
     for entry in kb.entries:
@@ -103,7 +104,10 @@ def project_faq_held_out() -> EvalSet:
                 texts = texts[:-1]
             kept[lang] = texts
         entries.append(entry.model_copy(update={"questions": kept}))
-    return EvalSet("faq-held-out", KnowledgeBase(kb.sections, tuple(entries)), queries)
+    held_out = KnowledgeBase(kb.sections, tuple(entries))
+    per_language = [EvalSet(f"faq-held-out-{lang}", held_out, [q for q in queries if q.lang == lang])
+                    for lang in sorted({q.lang for q in queries})]
+    return [EvalSet("faq-held-out", held_out, queries), *per_language]
 
 
 # ---------------------------------------------------------------- methods
@@ -302,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         banking = next((s for s in sets if s.name == "banking77"), None)
         if banking is not None:
             sets.append(without_entries(banking, OOS_HELD_OUT_ENTRIES))
-        sets.append(project_faq_held_out())
+        sets.extend(project_faq_held_out())
         rows = quality(sets, calibration_sets, base, tuner)
 
     scale = []

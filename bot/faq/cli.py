@@ -198,7 +198,24 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_in_background_of(parent: int) -> None:
+    """A fine-tune started by the running bot: lowest CPU priority, and end when the bot ends (Linux)."""
+    import ctypes
+    import os
+    import signal
+
+    os.nice(19)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the bot ended before prctl took effect
+        raise SystemExit(1)
+
+
 def _cmd_tune(args: argparse.Namespace) -> int:
+    if args.background_of:
+        _run_in_background_of(args.background_of)
     from bot.faq.loader import FaqInvalidError, load_valid_knowledge_base
     from bot.faq.searcher import tuning_questions
     from bot.faq.tuning import EmbeddingTuner
@@ -269,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     tune.add_argument("path", nargs="?", help="a FAQ file or folder (default: the faq_dir setting)")
     tune.add_argument("--model", help="base model (default: the faq_model setting)")
     tune.add_argument("--cache-dir", help="where fine-tuned models are kept (default: <cache_dir>/faq-models)")
+    tune.add_argument("--background-of", type=int, metavar="PID", help=argparse.SUPPRESS)  # set by the running bot
     tune.set_defaults(handler=_cmd_tune)
 
     calibrate = commands.add_parser(

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -107,17 +106,6 @@ class Tuning(str, Enum):
     BACKGROUND = "background"  # after the FAQ has been quiet for a while, in a child process (the bot)
 
 
-def _child_of_this_process() -> None:
-    """In the fine-tuning child: lowest CPU priority, and die with the parent (Linux)."""
-    os.nice(19)
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
 class FaqEngine:
     """Answers customer questions from the curated FAQ in `faq_dir`."""
 
@@ -160,10 +148,11 @@ class FaqEngine:
 
     def warm_up(self, progress: bool = False, watch: bool = False) -> None:
         """Load the model and the FAQ (reusing the saved index), then optionally watch for edits."""
-        self.embedder.warm_up()
         if self._searcher is None:
             self._restore_snapshot()
         self.reload(progress=progress)
+        if self._searcher is not None:
+            self._searcher.embedder.warm_up()  # even when every vector was reused, the first question needs it
         if watch and self._watcher is None:
             self._watcher = threading.Thread(target=self._watch, name="faq-watcher", daemon=True)
             self._watcher.start()
@@ -235,11 +224,10 @@ class FaqEngine:
         command = [
             sys.executable, "-m", "bot.faq", "tune", str(self.faq_dir),
             "--model", self.embedder.model_name, "--cache-dir", str(self.tuner.cache_dir),
+            "--background-of", str(os.getpid()),  # lowest priority, and it dies with this process
         ]
         logger.info("fine-tuning the FAQ model for the edited FAQ in the background: %s", " ".join(command))
-        self._tuning_process = subprocess.Popen(  # noqa: S603 - our own CLI, no shell
-            command, cwd=PACKAGE_ROOT, preexec_fn=_child_of_this_process
-        )
+        self._tuning_process = subprocess.Popen(command, cwd=PACKAGE_ROOT)  # noqa: S603 - our own CLI, no shell
 
     def reload(self, progress: bool = False) -> bool:
         """Rebuild if the files changed; returns True when a new state is now serving."""

@@ -106,7 +106,7 @@ def pair_batches(labels: Sequence[int], batch_size: int, rng: random.Random) -> 
 class EmbeddingTuner:
     """Fine-tunes a sentence-transformers model on (entry, question) pairs; one cached folder per digest."""
 
-    def __init__(self, cache_dir: Path, recipe: TuningRecipe = TuningRecipe(), keep: int = 6) -> None:
+    def __init__(self, cache_dir: Path, recipe: TuningRecipe = TuningRecipe(), keep: int = 16) -> None:
         self.cache_dir = cache_dir
         self.recipe = recipe
         self.keep = keep
@@ -155,7 +155,8 @@ class EmbeddingTuner:
         return TuningResult(folder, steps, seconds, cached=False)
 
     def prune(self) -> None:
-        """Keep the `keep` most recently used fine-tunes; each is ~90 MB."""
+        """Keep the `keep` most recently used fine-tunes (each ~90 MB): the bot's FAQ, its recent edits,
+        and the evaluation sets with their calibration splits."""
         if not self.cache_dir.is_dir():
             return
         tuned = sorted(
