@@ -262,24 +262,26 @@ def tuning_seconds_per_step(base: SentenceEmbedder, tuner_dir: Path) -> float:
 # ---------------------------------------------------------------- report
 
 def markdown(rows: list[dict[str, object]], scale: list[dict[str, object]], step_seconds: float | None) -> str:
-    lines = ["| set | method | top1 | mrr5 | answered_correct | oos_recall | p50 ms | p95 ms | answer threshold |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = []
+    if rows:
+        lines += ["| set | method | top1 | mrr5 | answered_correct | oos_recall | p50 ms | p95 ms | answer threshold |",
+                  "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         oos = "-" if r["oos_recall"] is None else f"{r['oos_recall']:.3f}"
         lines.append(f"| {r['set']} | {r['method']} | {r['top1']:.3f} | {r['mrr5']:.3f} | "
                      f"{r['answered_correct']:.3f} | {oos} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
                      f"{r['answer_threshold']} |")
     if scale:
-        lines += ["", "| entries | questions | index | classifier | build s | on disk MB | RSS after model MB | "
+        lines += ["| entries | questions | index | classifier | build s | on disk MB | RSS after model MB | "
                   "RSS after build MB | peak RSS MB | p50 ms | p95 ms |", "|---|---|---|---|---|---|---|---|---|---|---|"]
         for s in scale:
             lines.append(" | ".join(str(s[k]) for k in (
                 "entries", "questions", "index", "classifier", "build_s", "index_on_disk_mb", "rss_after_model_mb",
                 "rss_after_build_mb", "peak_rss_mb", "p50_ms", "p95_ms")).join(["| ", " |"]))
     if step_seconds is not None:
-        lines += ["", f"Fine-tuning: {step_seconds:.2f} s per step (batch of 32 pairs) here; capped at "
+        lines += [f"Fine-tuning: {step_seconds:.2f} s per step (batch of 32 pairs) here; capped at "
                       f"TuningRecipe.max_steps steps for large FAQs."]
-    return "\n".join(lines)
+    return "\n".join(lines).replace("|\n| entries", "|\n\n| entries").replace("|\nFine", "|\n\nFine")
 
 
 def main(argv: list[str] | None = None) -> int:
