@@ -53,9 +53,10 @@ from bot.faq.calibration import calibration_probes, choose_thresholds  # noqa: E
 from bot.faq.decision import RankedEntry, Thresholds  # noqa: E402
 from bot.faq.embedder import SentenceEmbedder  # noqa: E402
 from bot.faq.evaluation import EvalReport, Query, evaluate, load_queries  # noqa: E402
+from bot.faq.index import FaqIndex  # noqa: E402
 from bot.faq.loader import load_valid_knowledge_base  # noqa: E402
 from bot.faq.model import KnowledgeBase  # noqa: E402
-from bot.faq.retriever import RetrievalWeights  # noqa: E402
+from bot.faq.retriever import DENSE_CANDIDATES, RetrievalWeights  # noqa: E402
 from bot.faq.searcher import FaqSearcher, indexed_questions, tuned_embedder  # noqa: E402
 from bot.faq.tuning import EmbeddingTuner  # noqa: E402
 from bot.settings import get_settings  # noqa: E402
@@ -239,14 +240,37 @@ def scale_one(entries: int) -> dict[str, object]:
         t = time.perf_counter()
         searcher.rank([text], languages=["en"])
         timings.append((time.perf_counter() - t) * 1000)
-    return {
+    return {**flat_versus_hnsw(searcher.index, base.embed(queries)), **{
         "entries": entries, "questions": searcher.stats.questions, "index": searcher.stats.kind,
         "classifier": searcher.retriever.classifier.fitted,
         "build_s": round(build_seconds, 1), "index_on_disk_mb": round(on_disk / 2**20, 1),
         "rss_after_model_mb": round(before), "rss_after_build_mb": round(rss_mb()),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "p50_ms": round(float(np.percentile(timings, 50)), 1), "p95_ms": round(float(np.percentile(timings, 95)), 1),
-    }
+    }}
+
+
+def flat_versus_hnsw(index: FaqIndex, query_vectors: np.ndarray) -> dict[str, object]:
+    """Search time of the exact index against an HNSW graph over the same vectors, and HNSW's recall:
+    the data behind DEFAULT_APPROXIMATE_ABOVE in bot/faq/index.py."""
+    started = time.perf_counter()
+    hnsw = FaqIndex(index.questions, index.vectors, index.model_name, approximate_above=0)
+    hnsw_build = time.perf_counter() - started
+
+    def per_query_ms(candidate: FaqIndex) -> tuple[float, np.ndarray]:
+        timings, found = [], []
+        for vector in query_vectors:
+            t = time.perf_counter()
+            _, rows = candidate.search(vector[None, :], DENSE_CANDIDATES)
+            timings.append((time.perf_counter() - t) * 1000)
+            found.append(rows[0][:10])
+        return float(np.percentile(timings, 50)), np.array(found)
+
+    flat_ms, exact = per_query_ms(index)
+    hnsw_ms, approximate = per_query_ms(hnsw)
+    recall = np.mean([len(set(a) & set(e)) / len(e) for a, e in zip(approximate, exact)])
+    return {"flat_search_ms": round(flat_ms, 2), "hnsw_search_ms": round(hnsw_ms, 2),
+            "hnsw_build_s": round(hnsw_build, 1), "hnsw_recall_at_10": round(float(recall), 3)}
 
 
 def tuning_seconds_per_step(base: SentenceEmbedder, tuner_dir: Path) -> float:
@@ -272,12 +296,12 @@ def markdown(rows: list[dict[str, object]], scale: list[dict[str, object]], step
                      f"{r['answered_correct']:.3f} | {oos} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
                      f"{r['answer_threshold']} |")
     if scale:
-        lines += ["| entries | questions | index | classifier | build s | on disk MB | RSS after model MB | "
-                  "RSS after build MB | peak RSS MB | p50 ms | p95 ms |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+        columns = ("entries", "questions", "index", "classifier", "build_s", "index_on_disk_mb", "rss_after_model_mb",
+                   "rss_after_build_mb", "peak_rss_mb", "p50_ms", "p95_ms", "flat_search_ms", "hnsw_search_ms",
+                   "hnsw_build_s", "hnsw_recall_at_10")
+        lines += ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         for s in scale:
-            lines.append(" | ".join(str(s[k]) for k in (
-                "entries", "questions", "index", "classifier", "build_s", "index_on_disk_mb", "rss_after_model_mb",
-                "rss_after_build_mb", "peak_rss_mb", "p50_ms", "p95_ms")).join(["| ", " |"]))
+            lines.append("| " + " | ".join(str(s[k]) for k in columns) + " |")
     if step_seconds is not None:
         lines += [f"Fine-tuning: {step_seconds:.2f} s per step (batch of 32 pairs) here; capped at "
                       f"TuningRecipe.max_steps steps for large FAQs."]

@@ -164,6 +164,8 @@ class FaqIndex:
         """The saved index, or None when there is none or it is unreadable (it is then rebuilt)."""
         import faiss
 
+        if not (folder / "manifest.json").exists():
+            return None  # never built: nothing to warn about
         try:
             manifest = json.loads((folder / "manifest.json").read_text())
             if manifest.get("format") != MANIFEST_FORMAT:
