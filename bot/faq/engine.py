@@ -10,7 +10,7 @@ The embedding model is fine-tuned on the FAQ's questions (bot/faq/tuning.py).
 `python -m bot.faq build` does that at once; the running bot cannot wait
 minutes after an edit, so it answers at once with the last fine-tune it has
 (which already knows the shop's language: only the edited questions are
-embedded anew), and fine-tunes for the new content in a low-priority child
+embedded anew), and fine-tunes for the new content in a lower-priority (nice 10) child
 process once the FAQ has been quiet for `tuning_delay` seconds; the result
 replaces the serving state like any other rebuild.
 """
