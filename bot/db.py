@@ -40,5 +40,6 @@ def get_engine() -> Engine:
     """The process-wide engine for the configured database."""
     # Import the modules that declare tables so create_all sees them.
     import bot.insights.unanswered  # noqa: F401
+    import bot.shop.models  # noqa: F401
 
     return make_engine(get_settings().database)
