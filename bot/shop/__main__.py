@@ -1,0 +1,5 @@
+import sys
+
+from bot.shop.cli import main
+
+sys.exit(main())

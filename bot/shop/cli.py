@@ -1,0 +1,57 @@
+"""`python -m bot.shop ...`: manage the shop's SQL backend (for now: fill it with the demo shop)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from bot.settings import SettingsError
+
+
+def _cmd_seed(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.db import get_engine
+    from bot.shop.seed import seed_demo_shop
+
+    try:
+        summary = seed_demo_shop(get_engine(), reset=args.reset)
+    except SQLAlchemyError as error:
+        print(f"error: could not seed the shop database: {error.__class__.__name__}: {error}", file=sys.stderr)
+        return 1
+    print("\n".join(summary.lines()))
+    return 0
+
+
+def add_shop_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the shop's subcommands to a parser; `python -m bot shop` can reuse this."""
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    seed = add(
+        "seed",
+        _cmd_seed,
+        "Fill the shop database (the `database_url` setting; SQLite in var/ by default) with a demo "
+        "fashion and home-goods shop: products with sizes and stock, 4 stores, customers and orders in "
+        "every state. Running it again adds only what is missing.",
+    )
+    seed.add_argument("--reset", action="store_true", help="empty every shop_ table first (other tables are kept)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot.shop", description="The shop's SQL backend.")
+    add_shop_commands(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
