@@ -12,6 +12,7 @@ from aiohttp import web
 
 from bot.settings import Settings
 from bot.web.rasa_client import RasaClient, RasaUnavailableError
+from bot.web.socketio_proxy import create_socketio_proxy, rasa_socketio_url
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,10 @@ async def health(request: web.Request) -> web.Response:
 
 
 async def chat_message(request: web.Request) -> web.Response:
-    """Relay one customer message to Rasa's REST channel and return the replies."""
+    """Relay one customer message to Rasa's REST channel and return the replies.
+
+    The chat page talks socket.io (see socketio_proxy); this relay serves clients that only do HTTP.
+    """
     try:
         body = await request.json()
     except ValueError:
@@ -93,4 +97,6 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/health", health)
     app.router.add_post("/api/chat", chat_message)
     app.router.add_static("/static/", STATIC_DIR)
+    # The chat page's socket.io connection, forwarded to Rasa so the page stays on one origin.
+    app.add_subapp("/socket.io", create_socketio_proxy(rasa_socketio_url(settings.rasa_url)))
     return app
