@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import threading
 from typing import Iterator
 
 import pytest
@@ -88,6 +89,33 @@ def test_a_message_pushed_later_appears_on_the_open_page(stack: Stack, browser: 
     post_json(events_url, [{"event": "bot", "data": {"custom": custom}}])
     message = page.locator(".msg--bot", has_text=signed)
     expect(message.locator(".msg__author")).to_have_text("Anna")
+    expect(page.locator(".msg--user")).to_have_text(["hello"])
+    assert csp_violations == []
+    page.close()
+
+
+def test_while_rasa_is_down_the_page_keeps_the_message_and_sends_it_after_reconnecting(
+    stack: Stack, browser: Browser
+) -> None:
+    csp_violations: list[str] = []
+    page = open_chat(stack, browser, csp_violations)
+    # Restarting Rasa takes a while; meanwhile the page is driven from this thread.
+    restart = threading.Thread(target=stack.supervisor.restart, args=("Rasa server",))
+    restart.start()
+    try:
+        expect(page.locator(".chat")).to_have_attribute("data-connection", "offline")
+        page.fill("#text", "hello")
+        page.press("#text", "Enter")
+        expect(page.locator("#status")).to_contain_text("Asystent jest chwilowo niedostępny")
+        expect(page.locator("#text")).to_have_value("hello")
+        expect(page.locator(".msg--user")).to_have_count(0)
+    finally:
+        restart.join()
+    # socket.io reconnects by itself and the page joins its conversation again.
+    expect(page.locator(".chat")).to_have_attribute("data-connection", "online", timeout=30_000)
+    expect(page.locator("#status")).to_be_hidden()
+    page.press("#text", "Enter")
+    expect(page.locator(".msg--bot").first).to_contain_text("Doradca")
     expect(page.locator(".msg--user")).to_have_text(["hello"])
     assert csp_violations == []
     page.close()
