@@ -10,15 +10,19 @@ from bot.settings import SettingsError
 
 
 def _cmd_seed(args: argparse.Namespace) -> int:
+    from sqlalchemy import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.db import get_engine
+    from bot.settings import get_settings
     from bot.shop.seed import seed_demo_shop
 
     try:
         summary = seed_demo_shop(get_engine(), reset=args.reset)
     except SQLAlchemyError as error:
-        print(f"error: could not seed the shop database: {error.__class__.__name__}: {error}", file=sys.stderr)
+        where = make_url(get_settings().database).render_as_string(hide_password=True)
+        reason = str(getattr(error, "orig", None) or error).strip()
+        print(f"error: could not seed the shop database {where}: {reason}", file=sys.stderr)
         return 1
     print("\n".join(summary.lines()))
     return 0

@@ -25,6 +25,7 @@ from bot.shop.demo_data import (
     DemoOrder,
     variant_sku,
 )
+from bot.shop.enums import OrderStatus
 from bot.shop.models import (
     ShopCustomer,
     ShopOrder,
@@ -46,6 +47,7 @@ _STORE_WEIGHTS = (4, 2, 2, 2, 1, 1)
 class SeedSummary:
     added: dict[str, int]
     totals: dict[str, int]
+    orders_by_status: dict[str, int]
     reset: bool
 
     def lines(self) -> list[str]:
@@ -53,6 +55,7 @@ class SeedSummary:
         parts = [f"{head} the demo shop:"]
         for kind, total in self.totals.items():
             parts.append(f"  {kind:<10} {total:>4} ({self.added.get(kind, 0)} added)")
+        parts.append("  orders by status: " + ", ".join(f"{status} {n}" for status, n in self.orders_by_status.items()))
         return parts
 
 
@@ -89,7 +92,9 @@ def seed_demo_shop(engine: Engine, *, reset: bool = False, today: date | None = 
             "customers": session.scalar(select(func.count()).select_from(ShopCustomer)) or 0,
             "orders": session.scalar(select(func.count()).select_from(ShopOrder)) or 0,
         }
-    return SeedSummary(added=added, totals=totals, reset=reset)
+        counts = dict(session.execute(select(ShopOrder.status, func.count()).group_by(ShopOrder.status)).all())
+    by_status = {status.value: counts[status] for status in OrderStatus if status in counts}
+    return SeedSummary(added=added, totals=totals, orders_by_status=by_status, reset=reset)
 
 
 def _seed_stores(session: Session, added: dict[str, int]) -> dict[str, ShopStore]:
