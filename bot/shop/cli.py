@@ -28,7 +28,7 @@ def _cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_shop_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_shop_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the shop's subcommands to a parser; `python -m bot shop` can reuse this."""
 
     def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:

@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.db import Base
@@ -59,7 +59,7 @@ class SeedSummary:
         return parts
 
 
-def shop_tables() -> list:  # type: ignore[type-arg]
+def shop_tables() -> list[Table]:
     """Every shop_ table known to the metadata, dependents last (other shop modules' tables too)."""
     return [table for table in Base.metadata.sorted_tables if table.name.startswith("shop_")]
 

@@ -14,8 +14,9 @@ import re
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import CursorResult, Engine, Select, or_, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from bot.shop.enums import DeliveryMethod, OrderStatus
@@ -427,19 +428,19 @@ def _customer_for_order(
 def _take_online_stock(session: Session, variant: ShopVariant, quantity: int) -> None:
     # Check and take in one conditional UPDATE: PostgreSQL re-checks the condition after waiting
     # for a concurrent order's row lock, SQLite serialises writers; neither can oversell.
-    taken = session.execute(
+    taken: CursorResult[Any] = session.execute(  # type: ignore[assignment]
         update(ShopVariant)
         .where(ShopVariant.id == variant.id, ShopVariant.online_stock >= quantity)
         .values(online_stock=ShopVariant.online_stock - quantity)
         .execution_options(synchronize_session=False)
     )
-    if taken.rowcount != 1:  # type: ignore[attr-defined]
+    if taken.rowcount != 1:
         available = session.scalar(select(ShopVariant.online_stock).where(ShopVariant.id == variant.id)) or 0
         raise _out_of_stock(variant, quantity, available, "online")
 
 
 def _take_store_stock(session: Session, variant: ShopVariant, store: ShopStore, quantity: int) -> None:
-    taken = session.execute(
+    taken: CursorResult[Any] = session.execute(  # type: ignore[assignment]
         update(ShopStoreStock)
         .where(
             ShopStoreStock.variant_id == variant.id,
@@ -449,7 +450,7 @@ def _take_store_stock(session: Session, variant: ShopVariant, store: ShopStore, 
         .values(quantity=ShopStoreStock.quantity - quantity)
         .execution_options(synchronize_session=False)
     )
-    if taken.rowcount != 1:  # type: ignore[attr-defined]
+    if taken.rowcount != 1:
         available = (
             session.scalar(
                 select(ShopStoreStock.quantity).where(
@@ -503,7 +504,8 @@ def _save_with_number(session: Session, order: ShopOrder) -> str:
 # --- rows to records ----------------------------------------------------------------------------
 
 
-def _order_query():  # type: ignore[no-untyped-def]
+def _order_query() -> Select[tuple[ShopOrder]]:
+    """Orders with everything a record needs loaded up front, so nothing lazy-loads."""
     return select(ShopOrder).options(
         joinedload(ShopOrder.customer),
         joinedload(ShopOrder.pickup_store).selectinload(ShopStore.opening_hours),
