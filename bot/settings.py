@@ -34,6 +34,7 @@ class Settings(BaseModel):
     rasa_port: int = Field(default=5005, ge=1, le=65535)
     action_port: int = Field(default=5055, ge=1, le=65535)
     web_port: int = Field(default=8080, ge=1, le=65535)
+    console_port: int = Field(default=8081, ge=1, le=65535, description="The consultants' console.")
     var_dir: Path = Field(default=Path("var"), description="Runtime state: databases, logs, secrets, caches.")
     database_url: str = Field(
         default="", description="SQLAlchemy URL of the project's database; empty means SQLite in var_dir."
@@ -67,6 +68,26 @@ class Settings(BaseModel):
     cache_dir: Path | None = Field(
         default=None, description="Caches shared by checkouts (fine-tuned models); unset means ~/.cache/doradca."
     )
+    events_db: Path | None = Field(
+        default=None, description="SQLite file of Rasa's event stream, read by the console; unset means var_dir."
+    )
+    handoff_hours: str = Field(
+        default="mon-fri 08:00-20:00; sat 09:00-15:00",
+        description="When consultants take chats, e.g. 'mon-fri 08:00-20:00; sat 09:00-15:00'.",
+    )
+    handoff_timezone: str = Field(default="Europe/Warsaw", description="Time zone of handoff_hours.")
+    handoff_wait_seconds: float = Field(
+        default=180.0, gt=0, description="If nobody claims a waiting customer this long, offer a callback or e-mail."
+    )
+    handoff_reconnect_grace_seconds: float = Field(
+        default=60.0, gt=0, description="A consultant silent this long loses their conversations to the queue."
+    )
+    handoff_ticket_reply_hours: float = Field(
+        default=4.0, gt=0, description="Promised reply time of a callback / e-mail ticket, in opening hours."
+    )
+    console_secure_cookies: bool = Field(
+        default=False, description="Mark the console's session cookie Secure (set behind HTTPS)."
+    )
     log_level: str = Field(default="INFO")
 
     def path(self, value: Path) -> Path:
@@ -84,6 +105,10 @@ class Settings(BaseModel):
     @property
     def tracker_db_path(self) -> Path:
         return self.path(self.tracker_db) if self.tracker_db else self.var_path / "rasa-tracker.db"
+
+    @property
+    def events_db_path(self) -> Path:
+        return self.path(self.events_db) if self.events_db else self.var_path / "rasa-events.db"
 
     @property
     def faq_index_path(self) -> Path:
@@ -118,14 +143,20 @@ class Settings(BaseModel):
     def web_url(self) -> str:
         return f"http://{self.host}:{self.web_port}"
 
+    @property
+    def console_url(self) -> str:
+        return f"http://{self.host}:{self.console_port}"
+
     def resolved_rasa_token(self) -> str:
         """The API token: the configured one, else a local secret created once (mode 0600)."""
-        if self.rasa_token:
-            return self.rasa_token
-        secret_file = self.var_path / "secrets" / "rasa-token"
+        return self.rasa_token or self.local_secret("rasa-token")
+
+    def local_secret(self, name: str) -> str:
+        """A random secret created once in var_dir/secrets (mode 0600) and shared by every process."""
+        secret_file = self.var_path / "secrets" / name
         if not secret_file.exists():
             secret_file.parent.mkdir(parents=True, exist_ok=True)
-            # O_EXCL: two processes starting together must not write two different tokens.
+            # O_EXCL: two processes starting together must not write two different secrets.
             try:
                 fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             except FileExistsError:

@@ -6,68 +6,27 @@ nor the tables of other test suites sharing the `test` database.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 
 import bot.shop.models  # noqa: F401  (declares the shop tables before make_engine creates them)
 from bot.db import make_engine
 from bot.shop.seed import seed_demo_shop
 from bot.shop.sql import SqlShopBackend
+from tests.databases import DATABASES, fresh_database
 
-POSTGRES_URL = os.environ.get("DORADCA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-DATABASES = ["sqlite", "postgresql"]
 # The demo shop's dates are relative to the seeding day; tests pin it.
 SEED_DAY = date(2025, 3, 12)
-
-
-@lru_cache(maxsize=1)
-def _postgres_unreachable() -> str | None:
-    """Why PostgreSQL cannot be used, or None when it can."""
-    engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception as error:  # noqa: BLE001  (any failure to connect means: skip, and say why)
-        return f"PostgreSQL not reachable at {POSTGRES_URL}: {error.__class__.__name__}: {error}".splitlines()[0]
-    finally:
-        engine.dispose()
-    return None
-
-
-@contextmanager
-def _fresh_database(kind: str, folder: Path) -> Iterator[str]:
-    """The URL of an empty database of `kind`, removed afterwards."""
-    if kind == "sqlite":
-        yield f"sqlite:///{folder / f'shop-{uuid.uuid4().hex[:8]}.db'}"
-        return
-    reason = _postgres_unreachable()
-    if reason:
-        pytest.skip(reason)
-    schema = f"shop_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        # psycopg passes `options` to the server: every connection of the test works in its schema.
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(params=DATABASES)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh database for a test that changes the shop."""
-    with _fresh_database(request.param, tmp_path) as url:
+    with fresh_database(request.param, tmp_path) as url:
         yield url
 
 
@@ -107,7 +66,7 @@ def read_only_backend(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SqlShopBackend]:
     """One seeded shop shared by a module's tests that only read (seeding per test is the slow part)."""
-    with _fresh_database(request.param, tmp_path_factory.mktemp("shop")) as url:
+    with fresh_database(request.param, tmp_path_factory.mktemp("shop")) as url:
         engine = make_engine(url)
         seed_demo_shop(engine, today=SEED_DAY)
         yield SqlShopBackend(engine)
