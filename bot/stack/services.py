@@ -33,6 +33,7 @@ def settings_environment(settings: Settings) -> dict[str, str]:
             # endpoints.yml reads these: Rasa expands ${VAR} in its endpoint files.
             "DORADCA_ACTION_ENDPOINT": f"{settings.action_url}/webhook",
             "DORADCA_TRACKER_DB_FILE": str(settings.tracker_db_path),
+            "DORADCA_EVENTS_DB_FILE": str(settings.events_db_path),
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
@@ -95,5 +96,17 @@ def web_service(settings: Settings) -> ServiceSpec:
     )
 
 
+def console_service(settings: Settings) -> ServiceSpec:
+    return ServiceSpec(
+        name="console",
+        argv=[sys.executable, "-m", "bot", "console"],
+        ready_url=f"{settings.console_url}/healthz",
+        port=settings.console_port,
+        port_setting="console_port",
+        env={"PYTHONPATH": str(settings.home)},
+        start_timeout=60.0,
+    )
+
+
 def all_services(settings: Settings) -> list[ServiceSpec]:
-    return [rasa_service(settings), action_service(settings), web_service(settings)]
+    return [rasa_service(settings), action_service(settings), web_service(settings), console_service(settings)]
