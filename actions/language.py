@@ -13,7 +13,17 @@ from actions.conversation import bot_turn_before_latest_message, responses_in
 from bot.language import detect_language, normalise_language
 
 # Bot responses after which "yes" / "no" answer an offer to talk to a person.
-OFFERS_OF_A_HUMAN = frozenset({"utter_iamabot", "utter_fallback_offer_human", "utter_faq_offer_human"})
+OFFERS_OF_A_HUMAN = frozenset(
+    {
+        "utter_iamabot",
+        "utter_fallback_offer_human",
+        "utter_faq_offer_human",
+        # a callback or e-mail reply offered instead: "no" declines it too
+        "utter_handoff_closed_hours",
+        "utter_handoff_no_consultant",
+        "utter_handoff_channel_cannot_push",
+    }
+)
 
 
 class ValidateSlotMappings(ValidationAction):

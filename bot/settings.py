@@ -43,6 +43,9 @@ class Settings(BaseModel):
     rasa_token: str = Field(
         default="", description="Token for Rasa's HTTP API; empty means a generated secret kept in var_dir."
     )
+    rasa_credentials: Path = Field(
+        default=Path("credentials.yml"), description="Rasa's channels (socket.io, REST, chat apps, callback)."
+    )
     model_path: Path = Field(default=Path("models/doradca.tar.gz"), description="Trained Rasa model.")
     rasa_python: Path = Field(default=Path(".venv/rasa/bin/python"), description="Interpreter of the Rasa environment.")
     default_language: str = Field(default="en", pattern="^(en|pl|ro)$")

@@ -58,7 +58,7 @@ def rasa_service(settings: Settings) -> ServiceSpec:
             "run",
             "--model", str(model),
             "--endpoints", str(settings.home / "endpoints.yml"),
-            "--credentials", str(settings.home / "credentials.yml"),
+            "--credentials", str(settings.path(settings.rasa_credentials)),
             "--enable-api",
             "--auth-token", settings.resolved_rasa_token(),
             "--interface", settings.host,

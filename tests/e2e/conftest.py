@@ -17,6 +17,7 @@ from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.stack.ports import free_port
 from bot.stack.services import all_services
 from bot.stack.supervisor import Supervisor
+from tests.e2e.callback import CallbackListener
 
 
 @dataclass
@@ -24,6 +25,18 @@ class Stack:
     settings: Settings
     supervisor: Supervisor
     token: str
+    callback: CallbackListener
+
+    def say_on_callback(self, sender: str, text: str) -> None:
+        """Send a customer message on Rasa's callback channel; replies go to `self.callback`."""
+        request = urllib.request.Request(
+            f"{self.settings.rasa_url}/webhooks/callback/webhook",
+            data=json.dumps({"sender": sender, "message": text}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 200
 
     def say(self, sender: str, text: str) -> list[dict[str, Any]]:
         """Send a customer message over Rasa's REST channel; return the bot's replies."""
@@ -64,12 +77,23 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     faq_dir = root / "faq"
     shutil.copytree(PROJECT_ROOT / "faq", faq_dir)
     token = secrets.token_urlsafe(24)
+    # Rasa's channels plus the callback channel, whose bot messages go to a local listener.
+    callback = CallbackListener().start()
+    credentials = root / "credentials.yml"
+    credentials.write_text(
+        (PROJECT_ROOT / "credentials.yml").read_text() + f"\ncallback:\n  url: {callback.url}\n"
+    )
     settings = load_settings(
         environ={
             "DORADCA_VAR_DIR": str(var_dir),
             "DORADCA_RASA_PORT": str(free_port()),
             "DORADCA_ACTION_PORT": str(free_port()),
             "DORADCA_WEB_PORT": str(free_port()),
+            "DORADCA_CONSOLE_PORT": str(free_port()),
+            "DORADCA_RASA_CREDENTIALS": str(credentials),
+            # Consultants are always at work in tests; a request nobody claims for 30 s is offered a ticket.
+            "DORADCA_HANDOFF_HOURS": "mon-sun 00:00-24:00",
+            "DORADCA_HANDOFF_WAIT_SECONDS": "30",
             "DORADCA_RASA_TOKEN": token,
             "DORADCA_FAQ_DIR": str(faq_dir),
             "DORADCA_FAQ_RELOAD_SECONDS": "0.5",
@@ -82,6 +106,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     supervisor = Supervisor(settings, all_services(settings))
     supervisor.start()
     try:
-        yield Stack(settings, supervisor, token)
+        yield Stack(settings, supervisor, token, callback)
     finally:
         supervisor.stop()
+        callback.stop()

@@ -39,15 +39,17 @@ def test_language_follows_the_customer_and_survives_ambiguous_messages(stack: St
     assert stack.texts(sender, "good morning")[0].startswith("Hello!")
     assert stack.texts(sender, "czy jesteś botem?")[0].startswith("Jestem botem")
     # "ok" could be English or Polish: the conversation stays in Polish.
-    assert stack.texts(sender, "ok")[0].startswith("Nasi konsultanci")
+    assert stack.texts(sender, "ok")[0].startswith("Ten kanał czatu")
 
 
 def test_bot_says_it_is_a_bot_and_offers_a_person(stack: Stack) -> None:
     sender = new_sender()
     (answer,) = stack.texts(sender, "are you a bot?")
     assert "bot" in answer and "consultant" in answer
+    # The REST channel cannot show a consultant's later replies: the customer is told so and
+    # offered a callback or an e-mail reply instead.
     (contact,) = stack.texts(sender, "yes please")
-    assert "consultants answer" in contact
+    assert "can't show a consultant's live replies" in contact
     # The offer holds for one turn only: a later "yes" is not read as accepting it again.
     stack.texts(sender, "thanks")
     status, tracker = stack.tracker(sender, stack.token)
@@ -69,7 +71,7 @@ def test_unanswerable_questions_are_recorded_and_the_second_miss_offers_a_person
     (second,) = stack.texts(sender, "opowiedz mi dowcip")
     assert "konsultantem" in second
     (contact,) = stack.texts(sender, "tak")
-    assert contact.startswith("Nasi konsultanci")
+    assert contact.startswith("Ten kanał czatu")
 
     engine = make_engine(stack.settings.database)
     with Session(engine) as session:

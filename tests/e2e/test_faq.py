@@ -91,7 +91,7 @@ def test_handoff_entry_offers_a_consultant_after_answering(stack: Stack) -> None
     replies = stack.texts(sender, choose("orders-damaged-parcel"))
     assert replies[0].startswith(answer(stack, "orders-damaged-parcel", "pl"))
     assert "konsultantem" in replies[1]
-    assert stack.texts(sender, "tak")[0].startswith("Nasi konsultanci")
+    assert stack.texts(sender, "tak")[0].startswith("Ten kanał czatu")
 
 
 def test_unanswerable_question_is_not_answered_from_the_faq(stack: Stack) -> None:
