@@ -35,13 +35,15 @@ def _cmd_run(_args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     supervisor = Supervisor(settings, all_services(settings))
     started = time.monotonic()
-    print("Starting the Rasa server, the action server and the web app (logs in "
+    print("Starting the Rasa server, the action server, the web app and the console (logs in "
           f"{settings.log_dir})...", flush=True)
     try:
         supervisor.start()
         print(
             f"\nDoradca is ready after {time.monotonic() - started:.0f} s:\n"
             f"  chat page     {settings.web_url}/\n"
+            f"  console       {settings.console_url}/ (consultants; add one with "
+            "`python -m bot consultants add`)\n"
             f"  health        {settings.web_url}/health\n"
             f"  Rasa REST     {settings.rasa_url}/webhooks/rest/webhook\n"
             f"  Rasa API      {settings.rasa_url} (token: `python -m bot token`)\n"
@@ -73,6 +75,71 @@ def _cmd_web(_args: argparse.Namespace) -> int:
     settings = get_settings()
     configure_logging(settings.log_level)
     web.run_app(create_app(settings), host=settings.host, port=settings.web_port, print=None)
+    return 0
+
+
+def _cmd_console(_args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from bot.console.app import create_console_app
+    from bot.logs import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    web.run_app(create_console_app(settings), host=settings.host, port=settings.console_port, print=None)
+    return 0
+
+
+def _new_password() -> str:
+    """From DORADCA_CONSULTANT_PASSWORD (scripts), else typed twice without echo."""
+    import getpass
+    import os
+
+    if os.environ.get("DORADCA_CONSULTANT_PASSWORD"):
+        return os.environ["DORADCA_CONSULTANT_PASSWORD"]
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != password:
+        raise ValueError("the two passwords differ")
+    return password
+
+
+def _cmd_consultants_add(args: argparse.Namespace) -> int:
+    from bot.db import get_engine
+    from bot.handoff.consultants import ConsultantError, add_consultant
+
+    try:
+        consultant = add_consultant(get_engine(), args.username, args.name, _new_password())
+    except (ConsultantError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"Added consultant {consultant.username} ({consultant.display_name}); "
+          f"they log in at {get_settings().console_url}/")
+    return 0
+
+
+def _cmd_consultants_list(_args: argparse.Namespace) -> int:
+    from bot.db import get_engine
+    from bot.handoff.consultants import list_consultants
+
+    consultants = list_consultants(get_engine())
+    if not consultants:
+        print("No consultants yet: add one with `python -m bot consultants add USERNAME --name \"Full Name\"`.")
+        return 0
+    for consultant in consultants:
+        print(f"{consultant.username:24}  {consultant.display_name}")
+    return 0
+
+
+def _cmd_consultants_passwd(args: argparse.Namespace) -> int:
+    from bot.db import get_engine
+    from bot.handoff.consultants import ConsultantError, set_password
+
+    try:
+        set_password(get_engine(), args.username, _new_password())
+    except (ConsultantError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"Password of {args.username} changed.")
     return 0
 
 
@@ -116,6 +183,11 @@ def _cmd_unanswered(args: argparse.Namespace) -> int:
     return 0
 
 
+def _no_subcommand(_args: argparse.Namespace) -> int:
+    print("error: choose an action; see --help", file=sys.stderr)
+    return 2
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -129,8 +201,33 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    add("run", _cmd_run, "Start the Rasa server, the action server and the web app; Ctrl-C stops them.")
+    add("run", _cmd_run, "Start the Rasa server, the action server, the web app and the console; Ctrl-C stops them.")
     add("web", _cmd_web, "Run only the web app (chat page and health page).")
+    add("console", _cmd_console, "Run only the consultants' console (log in, take over conversations).")
+    consultants = add("consultants", _no_subcommand, "Manage the consultants who log in to the console.")
+    consultant_commands = consultants.add_subparsers(dest="consultants_command", metavar="ACTION")
+    added = consultant_commands.add_parser(
+        "add",
+        help="add a consultant (password typed twice, or from DORADCA_CONSULTANT_PASSWORD)",
+        description="Add a consultant. The password is typed twice without echo, or taken from the "
+        "DORADCA_CONSULTANT_PASSWORD environment variable (for scripts); at least 10 characters.",
+    )
+    added.add_argument("username", help="login name: lower-case letters, digits, '.', '_' or '-'")
+    added.add_argument("--name", required=True, help='the name colleagues see, e.g. "Anna Nowak"')
+    added.set_defaults(handler=_cmd_consultants_add)
+    listed = consultant_commands.add_parser("list", help="list the consultants", description="List the consultants.")
+    listed.set_defaults(handler=_cmd_consultants_list)
+    passwd = consultant_commands.add_parser(
+        "passwd",
+        help="set a consultant's password",
+        description="Set a consultant's password (typed twice, or from DORADCA_CONSULTANT_PASSWORD).",
+    )
+    passwd.add_argument("username", help="the consultant's login name")
+    passwd.set_defaults(handler=_cmd_consultants_passwd)
+    shop = add("shop", _no_subcommand, "Manage the shop's SQL backend (e.g. `shop seed` fills a demo shop).")
+    from bot.shop.cli import add_shop_commands
+
+    add_shop_commands(shop.add_subparsers(dest="shop_command", metavar="ACTION"))
     add("token", _cmd_token, "Print the token of Rasa's HTTP API (generated on first use).")
     add("env", _cmd_env, "Print the settings as shell exports (Rasa's endpoints.yml reads them).")
     add("settings", _cmd_settings, "Print the effective settings.")

@@ -39,6 +39,7 @@ def make_engine(url: str) -> Engine:
 def get_engine() -> Engine:
     """The process-wide engine for the configured database."""
     # Import the modules that declare tables so create_all sees them.
+    import bot.handoff.models  # noqa: F401
     import bot.insights.unanswered  # noqa: F401
     import bot.shop.models  # noqa: F401
 
