@@ -66,5 +66,5 @@ class RasaConversations:
                 last_error = f"Rasa did not answer: {error!r}"
             if attempt < _ATTEMPTS:
                 await asyncio.sleep(_RETRY_DELAY_SECONDS * attempt)  # back-off between retries
-        logger.warning("delivery to conversation %s failed: %s", conversation_id, last_error)
+        logger.warning("delivery to %s failed: %s", path, last_error)
         raise DeliveryError(last_error)
