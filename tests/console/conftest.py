@@ -16,6 +16,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import Engine
 
 from bot.console.app import create_console_app, open_engine
 from bot.handoff.consultants import ConsultantView, add_consultant
@@ -55,6 +56,7 @@ class FakeRasa:
 class Console:
     settings: Settings
     server: TestServer
+    engine: Engine
     queue: HandoffQueue
     rasa: FakeRasa
     token: str
@@ -97,7 +99,7 @@ async def make_console(tmp_path: Path, aiohttp_server: Any) -> AsyncIterator[Con
         piotr = add_consultant(engine, "piotr", "Piotr Wiśniewski", PASSWORD)
         server = TestServer(create_console_app(settings))
         await server.start_server()
-        consoles.append(Console(settings, server, HandoffQueue(engine), rasa, token, anna, piotr))
+        consoles.append(Console(settings, server, engine, HandoffQueue(engine), rasa, token, anna, piotr))
         return consoles[-1]
 
     yield make
