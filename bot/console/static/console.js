@@ -102,7 +102,7 @@ async function refreshTickets() {
 
 function lineNode(line) {
   const who = line.author === "consultant" ? line.consultant || "consultant" : line.author;
-  return el("li", { className: `line line--${line.author}` },
+  return el("li", { className: `line line--${line.author}`, dataset: { key: lineKey(line) } },
     el("span", { className: "line__who" }, `${who} · ${new Date(line.sent_at).toLocaleTimeString()}`),
     line.text);
 }
@@ -176,18 +176,14 @@ async function sendReply(event) {
   }
 }
 
-const shownLines = new Set();
+// The same line can arrive twice (the POST's answer and the websocket push, or a push racing a re-fetch).
+const lineKey = (line) => `${line.author}|${line.sent_at}|${line.text}`;
+
 function addLine(line) {
   if (line.handoff_id !== openId) return;
-  // The same line can arrive twice (the POST's answer and the websocket push).
-  const key = `${line.author}|${line.sent_at}|${line.text}`;
-  if (shownLines.has(key)) return;
-  shownLines.add(key);
-  const existing = [...$("transcript").children].some((li) => li.dataset.key === key);
-  if (existing) return;
-  const node = lineNode(line);
-  node.dataset.key = key;
-  $("transcript").append(node);
+  const key = lineKey(line);
+  if ([...$("transcript").children].some((li) => li.dataset.key === key)) return;
+  $("transcript").append(lineNode(line));
   $("transcript").scrollTop = $("transcript").scrollHeight;
 }
 
