@@ -35,7 +35,9 @@ def test_taken_port_stops_start_up_with_a_message_naming_the_setting(tmp_path: P
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         taken = holder.getsockname()[1]
-        process = bot_run(tmp_path, {"rasa_port": free_port(), "action_port": free_port(), "web_port": taken})
+        process = bot_run(
+            tmp_path, {"rasa_port": free_port(), "action_port": free_port(), "web_port": taken, "console_port": free_port()}
+        )
         output, _ = process.communicate(timeout=60)
     assert process.returncode == 1
     assert f"port {taken}" in output
@@ -43,7 +45,7 @@ def test_taken_port_stops_start_up_with_a_message_naming_the_setting(tmp_path: P
 
 
 def test_ctrl_c_stops_every_service(tmp_path: Path) -> None:
-    ports = {"rasa_port": free_port(), "action_port": free_port(), "web_port": free_port()}
+    ports = {"rasa_port": free_port(), "action_port": free_port(), "web_port": free_port(), "console_port": free_port()}
     process = bot_run(tmp_path, ports)
     assert process.stdout is not None
     lines = []
@@ -54,6 +56,7 @@ def test_ctrl_c_stops_every_service(tmp_path: Path) -> None:
     else:
         pytest.fail("bot run ended before it was ready:\n" + "".join(lines))
     assert f"http://127.0.0.1:{ports['web_port']}/" in "".join(lines)
+    assert f"http://127.0.0.1:{ports['console_port']}/" in "".join(lines)
 
     process.send_signal(signal.SIGINT)
     rest, _ = process.communicate(timeout=60)
