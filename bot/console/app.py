@@ -18,7 +18,7 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from bot.console import auth, handoffs, lookups, pages, socket, tickets
 from bot.console.faq_search import FaqSearch
-from bot.console.live import LiveHub, follow_rasa_events, sweep
+from bot.console.live import TOUCH_SECONDS, LiveHub, follow_rasa_events, sweep
 from bot.console.state import DELIVERY, ENGINE, FAQ, HTTP, HUB, QUEUE, SETTINGS, SHOP, THROTTLE
 from bot.console.throttle import LoginThrottle
 from bot.db import make_engine
@@ -68,6 +68,8 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
                     app[DELIVERY],
                     grace=timedelta(seconds=settings.handoff_reconnect_grace_seconds),
                     wait=timedelta(seconds=settings.handoff_wait_seconds),
+                    # Touch connected consultants well within the grace period, however short it is set.
+                    touch_seconds=min(TOUCH_SECONDS, settings.handoff_reconnect_grace_seconds / 3),
                 )
             ),
         ]

@@ -222,11 +222,9 @@ async def test_a_connected_consultant_keeps_their_claim(make_console: ConsoleFac
     origin = f"http://{console.server.host}:{console.server.port}"
     socket = await anna.client.ws_connect("/ws", headers={"Origin": origin})
     await socket.receive_json()
-    # The page pings; each ping counts as "seen". Keep pinging past several grace periods and sweeps.
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        await socket.send_str("ping")
-        await asyncio.sleep(0.2)
+    # While the socket is open the console keeps marking Anna as seen: several grace periods and sweeps
+    # later her claim is still hers (a silent consultant loses it within one grace period plus a sweep).
+    await asyncio.sleep(4)
     view = console.queue.get(handoff.id)
     assert view is not None and view.status is HandoffStatus.CLAIMED
     await socket.close()
