@@ -97,8 +97,12 @@ def _new_password() -> str:
 
     if os.environ.get("DORADCA_CONSULTANT_PASSWORD"):
         return os.environ["DORADCA_CONSULTANT_PASSWORD"]
-    password = getpass.getpass("Password: ")
-    if getpass.getpass("Password again: ") != password:
+    try:
+        password = getpass.getpass("Password: ")
+        again = getpass.getpass("Password again: ")
+    except EOFError:  # no terminal and nothing on stdin, e.g. a script that forgot the variable
+        raise ValueError("no password given: type it at a terminal or set DORADCA_CONSULTANT_PASSWORD") from None
+    if again != password:
         raise ValueError("the two passwords differ")
     return password
 
