@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 import secrets
 import time
 import uuid
-from typing import Any, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Coroutine, Iterator, TypeVar
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, expect, sync_playwright
@@ -14,11 +17,15 @@ from bot.db import make_engine
 from bot.handoff.consultants import add_consultant
 from bot.handoff.models import Author
 from bot.handoff.queue import HandoffQueue
+from bot.shop.demo_data import CUSTOMERS
+from bot.shop.seed import seed_demo_shop
+from bot.shop.sql import SqlShopBackend
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, output_dir
 from tests.e2e.conftest import Stack
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "marta's long password"
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +47,12 @@ def wait_until(condition: Callable[[], Any], timeout: float = 15.0, what: str = 
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         time.sleep(0.05)  # between polls of Rasa's tracker, not in place of the condition
+
+
+def in_another_thread(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Await the shop backend from this test: Playwright's sync API already runs a loop in this thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def tracker_events(stack: Stack, sender: str) -> list[dict[str, Any]]:
@@ -115,6 +128,53 @@ def test_consultant_logs_in_claims_replies_and_hands_back(stack: Stack, browser:
     assert ("resume", None) in kinds[replied:]
     assert ("action", "utter_handoff_back") in kinds[replied:]
     assert csp_violations == []
+    page.close()
+
+
+def test_consultant_pastes_an_faq_answer_and_places_an_order_for_the_customer(stack: Stack, browser: Browser) -> None:
+    engine = make_engine(stack.settings.database)
+    seed_demo_shop(engine)
+    add_consultant(engine, "olga", "Olga Wrona", PASSWORD)
+    shop = SqlShopBackend(engine)
+    in_stock = next(
+        stock for stock in in_another_thread(shop.availability("TSH-100")) if stock.online > 0
+    )
+    customer = CUSTOMERS[0]
+
+    page = browser.new_page()
+    page.goto(f"{stack.settings.console_url}/login")
+    page.fill("#username", "olga")
+    page.fill("#password", PASSWORD)
+    page.click("#login")
+    expect(page.locator(".topbar__who")).to_have_text("Olga Wrona")
+
+    # The FAQ, in Polish, without diacritics.
+    page.select_option("#faq-lang", "pl")
+    page.fill("#faq-q", "ile kosztuje wysylka")
+    page.press("#faq-q", "Enter")
+    first = page.locator("#faq-results li").first
+    expect(first).to_have_attribute("data-faq-id", re.compile("^shipping-"))
+    answer = first.locator(".answer").inner_text()
+    first.locator("button.paste").click()
+    expect(page.locator("#reply")).to_have_value(answer)
+
+    # The customer's orders by e-mail, then a new order for them.
+    page.fill("#orders-q", customer.email)
+    page.press("#orders-q", "Enter")
+    expect(page.locator("#orders-results li[data-order-number]").first).to_be_visible()
+    page.fill("#products-q", "organic cotton")
+    page.press("#products-q", "Enter")
+    page.click(f'#products-results button[data-sku="{in_stock.variant_sku}"]')
+    expect(page.locator(f'#cart li[data-sku="{in_stock.variant_sku}"]')).to_contain_text("1×")
+    expect(page.locator("#order-email")).to_have_value(customer.email)
+    page.fill("#order-where", customer.address)
+    page.click("#place-order")
+    expect(page.locator("#order-result")).to_contain_text("Order ORD-")
+    number = re.search(r"ORD-\d+", page.locator("#order-result").inner_text())
+    assert number
+    order = in_another_thread(shop.find_order(number[0]))
+    assert order is not None and order.placed_by == "olga" and order.customer.email == customer.email
+    assert [line.variant_sku for line in order.lines] == [in_stock.variant_sku]
     page.close()
 
 
