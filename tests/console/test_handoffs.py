@@ -117,7 +117,8 @@ async def test_hand_back_resumes_the_bot_which_says_it_is_back(console: Console)
     status, body = await anna.post(f"/api/handoffs/{handoff.id}/hand-back")
     assert status == 200 and body["status"] == "handed_back"
     conversation = handoff.conversation_id
-    assert [(call.path, call.body) for call in console.rasa.calls] == [
+    # (What RasaConversations.utter appends after /execute, e.g. action_listen, is its own business.)
+    assert [(call.path, call.body) for call in console.rasa.calls][:2] == [
         (f"/conversations/{conversation}/tracker/events", [{"event": "resume"}]),
         (f"/conversations/{conversation}/execute", {"name": "utter_handoff_back"}),
     ]
@@ -134,7 +135,7 @@ async def test_close_resumes_the_bot_and_asks_for_a_rating(console: Console) -> 
     await anna.post(f"/api/handoffs/{handoff.id}/claim")
     status, body = await anna.post(f"/api/handoffs/{handoff.id}/close")
     assert status == 200 and body["status"] == "closed"
-    assert [call.body for call in console.rasa.calls] == [[{"event": "resume"}], {"name": "utter_handoff_ask_rating"}]
+    assert [call.body for call in console.rasa.calls][:2] == [[{"event": "resume"}], {"name": "utter_handoff_ask_rating"}]
     view = console.queue.get(handoff.id)
     assert view is not None and view.status is HandoffStatus.CLOSED
 
@@ -206,9 +207,9 @@ async def test_sweeper_hands_an_unclaimed_customer_back_to_the_bot_with_the_no_c
     console = await make_console(DORADCA_HANDOFF_WAIT_SECONDS="0.5")
     waiting = console.request_handoff()
     await wait_for(lambda: (view := console.queue.get(waiting.id)) and view.status is HandoffStatus.UNANSWERED)
-    await wait_for(lambda: len(console.rasa.calls) == 2)
+    await wait_for(lambda: len(console.rasa.calls) >= 2)
     conversation = waiting.conversation_id
-    assert [(call.path, call.body) for call in console.rasa.calls] == [
+    assert [(call.path, call.body) for call in console.rasa.calls][:2] == [
         (f"/conversations/{conversation}/tracker/events", [{"event": "resume"}]),
         (f"/conversations/{conversation}/execute", {"name": "utter_handoff_no_consultant"}),
     ]
