@@ -28,9 +28,15 @@ logger = logging.getLogger(__name__)
 CHANNELS_THAT_CANNOT_PUSH = frozenset({"rest"})
 # Slots a consultant needs to see; the rest is the bot's bookkeeping.
 _HIDDEN_SLOTS = frozenset({"requested_slot", "human_offered", "ticket_consent", "session_started_metadata"})
+EXTERNAL_PREFIX = "EXTERNAL: "
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE_CHARS = re.compile(r"[\s().-]")
 _PHONE = re.compile(r"^\+?\d{7,15}$")
+
+
+def is_external(event: dict[str, Any]) -> bool:
+    """A message the console triggered through Rasa's API ("EXTERNAL: handoff_returned")."""
+    return str(event.get("text") or "").startswith(EXTERNAL_PREFIX)
 
 
 def handoff_reason(tracker: Tracker) -> str:
@@ -53,7 +59,7 @@ def transcript_of(tracker: Tracker) -> list[tuple[str, str, float]]:
         kind = event.get("event")
         if kind in ("session_started", "restart"):
             lines = []
-        elif kind in ("user", "bot") and event.get("text"):
+        elif kind in ("user", "bot") and event.get("text") and not is_external(event):
             lines.append(("customer" if kind == "user" else "bot", str(event["text"]), float(event.get("timestamp") or 0)))
     return lines
 

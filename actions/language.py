@@ -34,7 +34,9 @@ class ValidateSlotMappings(ValidationAction):
     ) -> dict[str, Any]:
         current = tracker.get_slot("language")
         text = tracker.latest_message.get("text") or ""
-        if text.startswith("/"):  # a button's payload (/intent{...}) says nothing about language
+        # A button's payload (/intent{...}) or an intent the console triggered ("EXTERNAL: ...")
+        # says nothing about the customer's language.
+        if text.startswith(("/", "EXTERNAL: ")):
             return {}
         metadata = tracker.latest_message.get("metadata") or {}
         # The page's language is only a hint for the first, possibly ambiguous, message.

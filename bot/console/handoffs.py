@@ -98,14 +98,14 @@ async def send_message(request: web.Request) -> web.Response:
 
 
 async def hand_back(request: web.Request) -> web.Response:
-    return await _end(request, HandoffStatus.HANDED_BACK, "utter_handoff_back")
+    return await _end(request, HandoffStatus.HANDED_BACK, "handoff_returned")
 
 
 async def close(request: web.Request) -> web.Response:
-    return await _end(request, HandoffStatus.CLOSED, "utter_handoff_ask_rating")
+    return await _end(request, HandoffStatus.CLOSED, "handoff_closed")
 
 
-async def _end(request: web.Request, status: HandoffStatus, response: str) -> web.Response:
+async def _end(request: web.Request, status: HandoffStatus, intent: str) -> web.Response:
     view = await _view_for_claimant(request)
     if isinstance(view, web.Response):
         return view
@@ -114,7 +114,7 @@ async def _end(request: web.Request, status: HandoffStatus, response: str) -> we
     # the consultant, who can try again, instead of a customer left with a silent, paused bot.
     try:
         await delivery.resume(view.conversation_id)
-        await delivery.utter(view.conversation_id, response)
+        await delivery.trigger(view.conversation_id, intent)
     except DeliveryError as error:
         return _error(f"The bot could not take the conversation back: {error}. Try again.", 502)
     ended = await asyncio.to_thread(request.app[QUEUE].end, view.id, signed_in(request).id, status)

@@ -112,10 +112,10 @@ async def sweep(
             requeued = await asyncio.to_thread(queue.requeue_abandoned, grace)
             expired = await asyncio.to_thread(queue.expire_waiting, wait)
             for view in expired:
-                # The bot offers a callback or an e-mail (utter_handoff_no_consultant) in the customer's language.
+                # The bot offers a callback or an e-mail (rule for handoff_unanswered) in the customer's language.
                 try:
                     await delivery.resume(view.conversation_id)
-                    await delivery.utter(view.conversation_id, "utter_handoff_no_consultant")
+                    await delivery.trigger(view.conversation_id, "handoff_unanswered")
                 except DeliveryError as error:
                     logger.warning("could not hand conversation %s back to the bot: %s", view.id, error)
             if requeued or expired:

@@ -39,9 +39,14 @@ class RasaConversations:
     async def resume(self, conversation_id: str) -> None:
         await self.append_events(conversation_id, [{"event": "resume"}])
 
-    async def utter(self, conversation_id: str, response: str) -> None:
-        """Run one of the domain's responses (in the customer's language) on their channel."""
-        await self._post(f"/conversations/{conversation_id}/execute", {"name": response})
+    async def trigger(self, conversation_id: str, intent: str) -> None:
+        """Tell the bot something happened (e.g. `handoff_returned`); its rules answer in the
+        customer's language on their channel and then listen, all under Rasa's conversation lock.
+
+        (Running a response with /execute instead leaves the tracker without the listen that
+        follows a bot turn; a customer message arriving in between makes the policies loop.)
+        """
+        await self._post(f"/conversations/{conversation_id}/trigger_intent", {"name": intent})
 
     async def append_events(self, conversation_id: str, events: list[dict[str, Any]]) -> None:
         await self._post(

@@ -74,6 +74,8 @@ class RasaEventStream:
         kind = event.get("event")
         if kind not in ("user", "bot") or not event.get("text"):
             return None
+        if str(event["text"]).startswith("EXTERNAL: "):
+            return None  # an intent the console triggered, not something the customer wrote
         if kind == "bot" and (event.get("metadata") or {}).get("doradca_consultant"):
             return None  # the console stored the consultant's message when it sent it
         stamp = float(event.get("timestamp") or 0.0)

@@ -1,6 +1,6 @@
 """The console against a real SQLite database, with Rasa replaced by a small recording server.
 
-Rasa is a third-party HTTP API here: the fake answers like Rasa's /tracker/events and /execute and
+Rasa is a third-party HTTP API here: the fake answers like Rasa's /tracker/events and /trigger_intent and
 records what the console sent (in the style of aiohttp's examples/fake_server.py). The real
 Rasa is in tests/e2e.
 """
@@ -48,7 +48,7 @@ class FakeRasa:
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/conversations/{conversation}/tracker/events", self.record)
-        app.router.add_post("/conversations/{conversation}/execute", self.record)
+        app.router.add_post("/conversations/{conversation}/trigger_intent", self.record)
         return app
 
 
