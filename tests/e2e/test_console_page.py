@@ -15,7 +15,6 @@ from playwright.sync_api import Browser, ConsoleMessage, expect, sync_playwright
 
 from bot.db import make_engine
 from bot.handoff.consultants import add_consultant
-from bot.handoff.models import Author
 from bot.handoff.queue import HandoffQueue
 from bot.shop.demo_data import CUSTOMERS
 from bot.shop.seed import seed_demo_shop
@@ -65,15 +64,11 @@ def test_consultant_logs_in_claims_replies_and_hands_back(stack: Stack, browser:
     engine = make_engine(stack.settings.database)
     add_consultant(engine, "marta", "Marta Zielińska", PASSWORD)
     sender = f"console-{uuid.uuid4().hex[:12]}"
-    assert stack.texts(sender, "hello")  # a real conversation in Rasa's tracker
-    handoff = HandoffQueue(engine).request(
-        conversation_id=sender,
-        channel="rest",
-        language="en",
-        reason="asked_for_human",
-        context={"last_intents": ["greet"], "slots": {}, "verified": False},
-        transcript=[(Author.CUSTOMER, "hello", time.time())],
-    )
+    # A real request: a Polish customer asks for a person on Rasa's callback channel.
+    stack.say_on_callback(sender, "chcę rozmawiać z konsultantem")
+    stack.callback.wait_for(sender, lambda m: "Przekazuję rozmowę konsultantowi" in (m.get("text") or ""))
+    handoff = HandoffQueue(engine).active_for(sender)
+    assert handoff is not None and handoff.language == "pl"
 
     csp_violations: list[str] = []
     page = browser.new_page()
@@ -93,29 +88,32 @@ def test_consultant_logs_in_claims_replies_and_hands_back(stack: Stack, browser:
     item = page.locator(f'#queue li[data-handoff-id="{handoff.id}"]')
     expect(item).to_have_attribute("data-status", "queued")
     item.click()
-    expect(page.locator("#transcript .line--customer")).to_contain_text(["hello"])
-    expect(page.locator("#context")).to_contain_text("greet")
+    expect(page.locator("#transcript .line--customer")).to_contain_text(["chcę rozmawiać z konsultantem"])
+    expect(page.locator("#context")).to_contain_text("request_human")
     expect(page.locator("#send")).to_be_disabled()  # not hers until she claims it
 
     page.click("#claim")
     expect(item).to_have_attribute("data-status", "claimed")
     expect(page.locator("#claim")).to_be_disabled()
-    reply = f"Hello, this is Marta. How can I help? ({secrets.token_hex(3)})"
+    reply = f"Dzień dobry, tu Marta. W czym mogę pomóc? ({secrets.token_hex(3)})"
     page.fill("#reply", reply)
     page.press("#reply", "Enter")
     expect(page.locator("#transcript .line--consultant")).to_contain_text([reply])
     expect(page.locator("#reply")).to_have_value("")
     expect(page.locator("#status")).to_be_hidden()
 
-    # Delivered through Rasa: the customer's conversation now holds the consultant's message.
+    # Delivered through Rasa on the customer's channel, and recorded in their conversation.
+    stack.callback.wait_for(sender, lambda m: m.get("text") == reply)
     wait_until(
         lambda: any(e["event"] == "bot" and e.get("text") == reply for e in tracker_events(stack, sender)),
         what="the reply in Rasa's tracker",
     )
 
     # What the customer writes next appears live on the page (Rasa's event stream -> websocket).
-    stack.say(sender, "Is my parcel on its way?")
-    expect(page.locator("#transcript .line--customer")).to_contain_text(["hello", "Is my parcel on its way?"])
+    stack.say_on_callback(sender, "Czy moja paczka jest już w drodze?")
+    expect(page.locator("#transcript .line--customer")).to_contain_text(
+        ["chcę rozmawiać z konsultantem", "Czy moja paczka jest już w drodze?"]
+    )
     page.screenshot(path=str(output_dir() / "console.png"), full_page=True)
 
     page.click("#hand-back")
