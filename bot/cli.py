@@ -242,7 +242,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    return run_command(build_parser(), argv)
+
+
+def run_command(parser: argparse.ArgumentParser, argv: list[str] | None) -> int:
+    """Parse `argv` and run the chosen command; a settings problem is one readable line (exit 2)."""
+    args = parser.parse_args(argv)
     try:
         return int(args.handler(args))
     except SettingsError as error:

@@ -6,7 +6,6 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from bot.settings import SettingsError
 
 
 def _cmd_seed(args: argparse.Namespace) -> int:
@@ -53,9 +52,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return int(args.handler(args))
-    except SettingsError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    from bot.cli import run_command
+
+    return run_command(build_parser(), argv)

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import json
+import time
 import secrets
 import shutil
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.stack.ports import free_port
 from bot.stack.services import all_services
 from bot.stack.supervisor import Supervisor
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.callback import CallbackListener
 
 
@@ -110,3 +113,26 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     finally:
         supervisor.stop()
         callback.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Real headless Chromium (Debian's), driven by Playwright."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run scripts/ensure-chromium.sh (make test does)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def wait_until(condition: Callable[[], Any], timeout: float = 30.0, what: str = "condition") -> Any:
+    """Poll `condition` until it returns something truthy; each poll asks a real service."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.02)  # between polls of a real service, not in place of the condition

@@ -4,25 +4,14 @@ from __future__ import annotations
 
 import secrets
 import threading
-from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, output_dir
+from tests.e2e.browser import output_dir
 from tests.e2e.conftest import Stack, post_json
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run scripts/ensure-chromium.sh (make test does)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 def open_chat(stack: Stack, browser: Browser, csp_violations: list[str], locale: str = "en-GB") -> Page:
@@ -34,11 +23,9 @@ def open_chat(stack: Stack, browser: Browser, csp_violations: list[str], locale:
     expect(page.locator(".chat")).to_have_attribute("data-connection", "online")
     return page
 
-
 def _note_csp_violation(message: ConsoleMessage, csp_violations: list[str]) -> None:
     if "Content Security Policy" in message.text:
         csp_violations.append(message.text)
-
 
 def test_customer_chats_in_polish_on_the_page(stack: Stack, browser: Browser) -> None:
     csp_violations: list[str] = []
@@ -64,7 +51,6 @@ def test_customer_chats_in_polish_on_the_page(stack: Stack, browser: Browser) ->
     assert [event["metadata"].get("language") for event in said] == ["pl", "pl"]
     assert csp_violations == []
     page.close()
-
 
 def test_a_message_pushed_later_appears_on_the_open_page(stack: Stack, browser: Browser) -> None:
     csp_violations: list[str] = []
@@ -92,7 +78,6 @@ def test_a_message_pushed_later_appears_on_the_open_page(stack: Stack, browser: 
     expect(page.locator(".msg--user")).to_have_text(["hello"])
     assert csp_violations == []
     page.close()
-
 
 def test_while_rasa_is_down_the_page_keeps_the_message_and_sends_it_after_reconnecting(
     stack: Stack, browser: Browser

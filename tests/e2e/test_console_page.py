@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Coroutine, Iterator, TypeVar
+from typing import Any, Coroutine, TypeVar
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, expect
 
 from bot.db import make_engine
 from bot.handoff.consultants import add_consultant
@@ -19,33 +18,12 @@ from bot.handoff.queue import HandoffQueue
 from bot.shop.demo_data import CUSTOMERS
 from bot.shop.seed import seed_demo_shop
 from bot.shop.sql import SqlShopBackend
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, output_dir
-from tests.e2e.conftest import Stack
+from tests.e2e.browser import output_dir
+from tests.e2e.conftest import Stack, wait_until
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "marta's long password"
 T = TypeVar("T")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run scripts/ensure-chromium.sh (make test does)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
-def wait_until(condition: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)  # between polls of Rasa's tracker, not in place of the condition
 
 
 def in_another_thread(coroutine: Coroutine[Any, Any, T]) -> T:

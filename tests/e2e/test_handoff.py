@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -12,7 +12,7 @@ from bot.db import make_engine
 from bot.faq.loader import load_valid_knowledge_base
 from bot.handoff.consultants import add_consultant
 from bot.handoff.tickets import open_tickets
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import Stack, wait_until
 from tests.e2e.console_client import ConsoleClient
 
 pytestmark = pytest.mark.e2e
@@ -21,18 +21,6 @@ PASSWORD = "a long enough password"
 
 def new_sender() -> str:
     return f"handoff-{uuid.uuid4().hex[:12]}"
-
-
-def wait_until(condition: Callable[[], Any], timeout: float = 30.0, what: str = "condition") -> Any:
-    """Poll `condition` until it returns something truthy (each poll is a real request)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.02)  # between polls of a real service, not in place of the condition
 
 
 @pytest.fixture(scope="module")
