@@ -37,7 +37,12 @@ class RasaConversations:
         )
 
     async def resume(self, conversation_id: str) -> None:
-        await self.append_events(conversation_id, [{"event": "resume"}])
+        # A paused conversation ends with the handoff action (Rasa predicts nothing more while
+        # paused), so the listen that normally closes a bot turn is added here: without it the
+        # policies do not recognise the next turn and loop on fallbacks until the circuit breaker.
+        await self.append_events(
+            conversation_id, [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
+        )
 
     async def trigger(self, conversation_id: str, intent: str) -> None:
         """Tell the bot something happened (e.g. `handoff_returned`); its rules answer in the

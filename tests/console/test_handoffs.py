@@ -119,7 +119,7 @@ async def test_hand_back_resumes_the_bot_which_says_it_is_back(console: Console)
     conversation = handoff.conversation_id
     # (What RasaConversations.utter appends after /execute, e.g. action_listen, is its own business.)
     assert [(call.path, call.body) for call in console.rasa.calls][:2] == [
-        (f"/conversations/{conversation}/tracker/events", [{"event": "resume"}]),
+        (f"/conversations/{conversation}/tracker/events", [{"event": "resume"}, {"event": "action", "name": "action_listen"}]),
         (f"/conversations/{conversation}/trigger_intent", {"name": "handoff_returned"}),
     ]
     assert all(call.query["token"] == console.token for call in console.rasa.calls)
@@ -135,7 +135,7 @@ async def test_close_resumes_the_bot_and_asks_for_a_rating(console: Console) -> 
     await anna.post(f"/api/handoffs/{handoff.id}/claim")
     status, body = await anna.post(f"/api/handoffs/{handoff.id}/close")
     assert status == 200 and body["status"] == "closed"
-    assert [call.body for call in console.rasa.calls][:2] == [[{"event": "resume"}], {"name": "handoff_closed"}]
+    assert [call.body for call in console.rasa.calls][:2] == [[{"event": "resume"}, {"event": "action", "name": "action_listen"}], {"name": "handoff_closed"}]
     view = console.queue.get(handoff.id)
     assert view is not None and view.status is HandoffStatus.CLOSED
 
@@ -210,7 +210,7 @@ async def test_sweeper_hands_an_unclaimed_customer_back_to_the_bot_with_the_no_c
     await wait_for(lambda: len(console.rasa.calls) >= 2)
     conversation = waiting.conversation_id
     assert [(call.path, call.body) for call in console.rasa.calls][:2] == [
-        (f"/conversations/{conversation}/tracker/events", [{"event": "resume"}]),
+        (f"/conversations/{conversation}/tracker/events", [{"event": "resume"}, {"event": "action", "name": "action_listen"}]),
         (f"/conversations/{conversation}/trigger_intent", {"name": "handoff_unanswered"}),
     ]
 

@@ -117,3 +117,27 @@ def test_nobody_claims_in_time_so_the_customer_books_a_callback(stack: Stack, co
     tickets = [t for t in open_tickets(make_engine(stack.settings.database)) if t.conversation_id == sender]
     assert [(t.contact_kind, t.contact, t.language) for t in tickets] == [("phone", "+48600100200", "pl")]
     assert "chcę rozmawiać z konsultantem" in tickets[0].summary
+
+
+def test_closing_asks_the_customer_for_a_rating_which_is_stored(stack: Stack, consultant: ConsoleClient) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from bot.handoff.models import Handoff
+
+    sender = new_sender()
+    listener = stack.callback
+    stack.say_on_callback(sender, "I want to talk to a person")
+    listener.wait_for(sender, lambda m: "passing you to a consultant" in (m.get("text") or ""))
+    item = wait_until(lambda: queued(consultant, sender), what="the request in the queue")
+    assert item["language"] == "en"
+    assert consultant.post(f"/api/handoffs/{item['id']}/claim")[0] == 200
+    status, body = consultant.post(f"/api/handoffs/{item['id']}/close")
+    assert status == 200, body
+
+    ask = listener.wait_for(sender, lambda m: "How would you rate their help" in (m.get("text") or ""))
+    four = next(b for b in ask["buttons"] if b["title"] == "4")
+    stack.say_on_callback(sender, four["payload"])
+    listener.wait_for(sender, lambda m: m.get("text") == "Thank you for your rating!")
+    with Session(make_engine(stack.settings.database)) as session:
+        assert session.scalar(select(Handoff.rating).where(Handoff.id == item["id"])) == 4
