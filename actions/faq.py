@@ -35,6 +35,16 @@ def _start_warm_up_in_worker() -> None:
     if os.environ.get("SANIC_WORKER_NAME"):
         def warm_up() -> None:
             try:
+                # The database and the language detector first: they are quick, and the first
+                # request for a consultant or greeting should not wait ~1.5 s for them.
+                from bot.db import get_engine
+                from bot.language import detect_language
+
+                get_engine()
+                detect_language("dzień dobry", "en")
+            except Exception:
+                logger.exception("warm-up of the database or language detector failed; the first message will retry")
+            try:
                 from bot.faq.service import get_faq_engine
 
                 get_faq_engine()
