@@ -50,7 +50,9 @@ def test_bot_says_it_is_a_bot_and_offers_a_person(stack: Stack) -> None:
     # offered a callback or an e-mail reply instead.
     (contact,) = stack.texts(sender, "yes please")
     assert "can't show a consultant's live replies" in contact
-    # The offer holds for one turn only: a later "yes" is not read as accepting it again.
+    # That is an offer too: "no" declines it.
+    assert stack.texts(sender, "no thanks") == ["All right. What can I help you with?"]
+    # An offer holds for one turn only: after a turn without one, "yes" is not read as accepting it.
     stack.texts(sender, "thanks")
     status, tracker = stack.tracker(sender, stack.token)
     assert status == 200
