@@ -91,6 +91,21 @@ class Settings(BaseModel):
     console_secure_cookies: bool = Field(
         default=False, description="Mark the console's session cookie Secure (set behind HTTPS)."
     )
+    shop_backend: str = Field(
+        default="sql", pattern="^(sql|http)$", description="Where orders and stock come from: our database or a shop's API."
+    )
+    shop_api_url: str = Field(default="", description="Base URL of the shop's REST API (docs/shop-api.md), for shop_backend http.")
+    shop_api_token: str = Field(default="", description="Bearer token sent to the shop's API.")
+    shop_api_timeout_seconds: float = Field(default=5.0, gt=0, description="How long one call to the shop's API may take.")
+    shop_api_retries: int = Field(default=2, ge=0, le=10, description="Retries of a failed read from the shop's API.")
+    shop_demo_data: bool = Field(
+        default=True, description="`make run` fills an empty shop database with the demo shop (switch off in production)."
+    )
+    shop_identity_secret: str = Field(
+        default="",
+        description="Shared with the website, which signs its signed-in customer's e-mail; empty = a local secret.",
+    )
+    shop_return_days: int = Field(default=30, ge=0, description="Days after delivery in which an order can be returned.")
     log_level: str = Field(default="INFO")
 
     def path(self, value: Path) -> Path:
@@ -153,6 +168,10 @@ class Settings(BaseModel):
     def resolved_rasa_token(self) -> str:
         """The API token: the configured one, else a local secret created once (mode 0600)."""
         return self.rasa_token or self.local_secret("rasa-token")
+
+    def resolved_shop_identity_secret(self) -> str:
+        """The secret the website signs customers' identities with (see bot/shop/identity.py)."""
+        return self.shop_identity_secret or self.local_secret("shop-identity")
 
     def local_secret(self, name: str) -> str:
         """A random secret created once in var_dir/secrets (mode 0600) and shared by every process."""
