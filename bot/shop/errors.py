@@ -52,3 +52,10 @@ class OutOfStockError(ShopError):
     def product_name(self, language: str) -> str:
         """The product's name in the customer's language, for the bot's answer."""
         return self.product_names.get(language) or self.product_names.get("en") or self.sku
+
+
+class ShopUnavailableError(ShopError):
+    """The shop could not be asked (its API timed out, failed or answered nonsense; its database is down).
+
+    Callers tell the customer the shop is not answering right now; nothing was changed.
+    """
