@@ -29,6 +29,12 @@ def _cmd_run(_args: argparse.Namespace) -> int:
     if not model.exists():
         print(f"error: no trained model at {model}; run `make train` (or `make run`, which trains).", file=sys.stderr)
         return 1
+    if settings.shop_backend == "sql" and settings.shop_demo_data:
+        from bot.db import get_engine
+        from bot.shop.seed import seed_demo_shop_if_empty
+
+        if seed_demo_shop_if_empty(get_engine()) is not None:
+            print("The shop database was empty: filled it with the demo shop (setting shop_demo_data).", flush=True)
     # Ctrl-C and SIGTERM (from a service manager) both stop the services in order. SIGINT
     # is installed explicitly: a shell that starts us in the background ignores it.
     signal.signal(signal.SIGINT, _interrupt)
@@ -165,7 +171,8 @@ def _cmd_env(_args: argparse.Namespace) -> int:
 def _cmd_settings(_args: argparse.Namespace) -> int:
     settings = get_settings()
     for name, value in settings.model_dump().items():
-        if name == "rasa_token" and value:
+        # Every secret, not only Rasa's token: SMTP passwords and gateway tokens end up in pasted output.
+        if value and name.endswith(("_token", "_password", "_secret")):
             value = "***"
         print(f"{name}: {value}")
     print(f"database (effective): {settings.database}")
@@ -232,6 +239,13 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.shop.cli import add_shop_commands
 
     add_shop_commands(shop.add_subparsers(dest="shop_command", metavar="ACTION"))
+    from bot.shop.alerts.cli import DESCRIPTION as NOTIFY_DESCRIPTION, add_notify_arguments, cmd_notify
+
+    notify = commands.add_parser(
+        "notify", help="Send the back-in-stock alerts that are due (e-mail, SMS).", description=NOTIFY_DESCRIPTION
+    )
+    notify.set_defaults(handler=cmd_notify)
+    add_notify_arguments(notify)
     add("token", _cmd_token, "Print the token of Rasa's HTTP API (generated on first use).")
     add("env", _cmd_env, "Print the settings as shell exports (Rasa's endpoints.yml reads them).")
     add("settings", _cmd_settings, "Print the effective settings.")

@@ -233,3 +233,11 @@ def _order_row(
         updated_at=created + timedelta(hours=min(demo.created_days_ago * 24, 20)),
         lines=lines,
     )
+
+
+def seed_demo_shop_if_empty(engine: Engine) -> SeedSummary | None:
+    """Fill the demo shop only into a shop with no products, so a real catalogue is never mixed with it."""
+    with Session(engine) as session:
+        if session.scalar(select(func.count()).select_from(ShopProduct)):
+            return None
+    return seed_demo_shop(engine)
