@@ -27,6 +27,23 @@ def _cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve_api(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from bot.db import get_engine
+    from bot.settings import get_settings
+    from bot.shop.api_server import create_shop_api_app
+    from bot.shop.sql import SqlShopBackend
+
+    settings = get_settings()
+    if not settings.shop_api_token:
+        print("error: set shop_api_token (DORADCA_SHOP_API_TOKEN): the API refuses to run without one", file=sys.stderr)
+        return 2
+    app = create_shop_api_app(SqlShopBackend(get_engine()), settings.shop_api_token)
+    web.run_app(app, host=args.host or settings.host, port=args.port)
+    return 0
+
+
 def add_shop_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the shop's subcommands to a parser; `python -m bot shop` can reuse this."""
 
@@ -43,6 +60,15 @@ def add_shop_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "every state. Running it again adds only what is missing.",
     )
     seed.add_argument("--reset", action="store_true", help="empty every shop_ table first (other tables are kept)")
+
+    serve_api = add(
+        "serve-api",
+        _cmd_serve_api,
+        "Serve the shop REST API of docs/shop-api.md from the shop database, for a shop without an API "
+        "of its own; requests need the `shop_api_token` setting as their bearer token.",
+    )
+    serve_api.add_argument("--port", type=int, default=8090, help="port to listen on (default 8090)")
+    serve_api.add_argument("--host", default="", help="interface to listen on (default: the `host` setting)")
 
 
 def build_parser() -> argparse.ArgumentParser:

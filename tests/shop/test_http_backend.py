@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -15,6 +19,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from bot.settings import PROJECT_ROOT
 from bot.shop.api_server import IdempotencyStore, StoredResponse, create_shop_api_app
 from bot.shop.api_wire import error_body
 from bot.shop.backend import ShopBackend
@@ -534,3 +539,53 @@ def test_construction_is_cheap_and_checks_the_url() -> None:
     HttpShopBackend("https://shop.example.com/doradca/v1", token="t")
     with pytest.raises(ValueError, match="shop_api_url"):
         HttpShopBackend("")
+
+
+# --- `python -m bot.shop serve-api` as a shop without an API runs it ----------------------------------
+
+
+def _serve_api_environment(database_url: str, tmp_path: Path, token: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DORADCA_SETTINGS": str(tmp_path / "none.yml"),
+        "DORADCA_VAR_DIR": str(tmp_path / "var"),
+        "DORADCA_DATABASE_URL": database_url,
+        "DORADCA_SHOP_API_TOKEN": token,
+        "PYTHONUNBUFFERED": "1",  # so the "Running on" line arrives when it is printed
+    }
+
+
+async def test_serve_api_command_serves_the_shop_database(
+    backend: SqlShopBackend, database_url: str, tmp_path: Path, http_backend_maker: HttpBackendMaker
+) -> None:
+    port = free_port()
+    server = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.shop", "serve-api", "--host", "127.0.0.1", "--port", str(port),
+        cwd=PROJECT_ROOT, env=_serve_api_environment(database_url, tmp_path, TOKEN),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        assert server.stdout is not None
+        output = b""
+        while b"Running on" not in output and not server.stdout.at_eof():
+            output += await asyncio.wait_for(server.stdout.readline(), timeout=60)
+        assert b"Running on" in output, output.decode()
+
+        over_http = http_backend_maker(f"http://127.0.0.1:{port}")
+        assert await over_http.stores() == await backend.stores()
+        assert await over_http.verify_order_owner(SHIPPED.number, OWNER.postcode) == await backend.find_order(
+            SHIPPED.number
+        )
+    finally:
+        server.terminate()
+        await server.wait()
+
+
+def test_serve_api_command_refuses_to_run_without_a_token(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.shop", "serve-api", "--port", str(free_port())],
+        cwd=PROJECT_ROOT, env=_serve_api_environment("sqlite://", tmp_path, ""),
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2
+    assert "shop_api_token" in result.stderr
