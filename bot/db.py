@@ -41,6 +41,7 @@ def get_engine() -> Engine:
     # Import the modules that declare tables so create_all sees them.
     import bot.handoff.models  # noqa: F401
     import bot.insights.unanswered  # noqa: F401
+    import bot.shop.alerts.models  # noqa: F401
     import bot.shop.models  # noqa: F401
 
     return make_engine(get_settings().database)
