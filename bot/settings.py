@@ -106,6 +106,33 @@ class Settings(BaseModel):
         description="Shared with the website, which signs its signed-in customer's e-mail; empty = a local secret.",
     )
     shop_return_days: int = Field(default=30, ge=0, description="Days after delivery in which an order can be returned.")
+    shop_product_url: str = Field(
+        default="",
+        description="Link to a product page with {sku} for the product's SKU, e.g. 'https://shop.example/p/{sku}'; "
+        "back-in-stock alerts include it. Empty = no link.",
+    )
+    smtp_host: str = Field(default="", description="SMTP server that sends back-in-stock e-mails; empty = none sent.")
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="Port of smtp_host (587 with STARTTLS, 25 without).")
+    smtp_username: str = Field(default="", description="SMTP login; empty = send without logging in.")
+    smtp_password: str = Field(default="", description="SMTP password of smtp_username.")
+    smtp_starttls: bool = Field(default=True, description="Upgrade the SMTP connection with STARTTLS before logging in.")
+    alert_sender_email: str = Field(
+        default="", description="From address of back-in-stock e-mails, e.g. 'Shop <alerts@shop.example>'."
+    )
+    sms_gateway_url: str = Field(
+        default="",
+        description="HTTP gateway for back-in-stock SMS: each one is a POST of JSON "
+        '{"to": "+48600700800", "text": "...", "sender": sms_sender} with "Authorization: Bearer '
+        '<sms_gateway_token>"; any 2xx means accepted. Empty = no SMS sent.',
+    )
+    sms_gateway_token: str = Field(default="", description="Bearer token sent to sms_gateway_url.")
+    sms_sender: str = Field(default="Doradca", max_length=11, description="Sender name shown on the SMS (max 11 chars).")
+    alert_send_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="How long one e-mail or SMS hand-over may take before it counts as failed."
+    )
+    alert_max_attempts: int = Field(
+        default=5, ge=1, le=100, description="Failed sends of one alert (one per notify run) before it is marked failed."
+    )
     log_level: str = Field(default="INFO")
 
     def path(self, value: Path) -> Path:
