@@ -22,6 +22,7 @@ import aiohttp
 from pydantic import BaseModel, ValidationError
 from yarl import URL
 
+from bot.privacy import mask_pii
 from bot.shop.api_wire import (
     IDEMPOTENCY_KEY_HEADER,
     ORDER_NOT_FOUND,
@@ -48,12 +49,6 @@ Answer = TypeVar("Answer", bound=BaseModel)
 # 429 and the 5xx a proxy or an overloaded shop gives are worth another try; other refusals are final.
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_BACKOFF_SECONDS = 2.0
-
-
-def masked_order_number(number: str) -> str:
-    """ORD-10234 -> ORD-***34: enough to tell calls apart in a log, not enough to look an order up."""
-    digits = number.removeprefix("ORD-")
-    return f"ORD-***{digits[-2:]}"
 
 
 @dataclass(frozen=True)
@@ -123,7 +118,7 @@ class HttpShopBackend:
         canonical = normalise_order_number(number)
         if canonical is None:  # cannot be an order number: no need to ask
             return None
-        call = _Call("find_order", "GET", ("orders", canonical), f"/orders/{masked_order_number(canonical)}")
+        call = _Call("find_order", "GET", ("orders", canonical), f"/orders/{mask_pii(canonical)}")
         return await self._order_or_none(call)
 
     async def verify_order_owner(self, number: str, email_or_postcode: str) -> Order | None:
@@ -134,7 +129,7 @@ class HttpShopBackend:
             "verify_order_owner",
             "POST",  # the e-mail or postcode goes in the body, never in a URL that access logs keep
             ("orders", canonical, "verify"),
-            f"/orders/{masked_order_number(canonical)}/verify",
+            f"/orders/{mask_pii(canonical)}/verify",
             body=VerifyOwnerRequest(email_or_postcode=email_or_postcode).model_dump(mode="json"),
         )
         return await self._order_or_none(call)
