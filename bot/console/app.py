@@ -25,6 +25,7 @@ from bot.db import make_engine
 from bot.handoff.delivery import RasaConversations
 from bot.handoff.queue import HandoffQueue
 from bot.settings import Settings
+from bot.shop.factory import shop_backend_from_settings
 from bot.shop.sql import SqlShopBackend
 
 HERE = Path(__file__).parent
@@ -92,7 +93,8 @@ def create_console_app(settings: Settings) -> web.Application:
     app[SETTINGS] = settings
     app[ENGINE] = engine
     app[QUEUE] = queue
-    app[SHOP] = SqlShopBackend(engine)
+    # The console's own engine for SQL (its settings may differ from the process-wide ones in tests).
+    app[SHOP] = SqlShopBackend(engine) if settings.shop_backend == "sql" else shop_backend_from_settings(settings)
     app[FAQ] = FaqSearch(settings.path(settings.faq_dir))
     app[HUB] = LiveHub(queue)
     app[THROTTLE] = LoginThrottle()

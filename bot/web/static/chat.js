@@ -101,6 +101,15 @@
     show(message.text, "bot", { buttons: buttons, author: authorOf(message) });
   });
 
+  // The shop's website may embed the chat for a signed-in customer: it sets
+  // window.doradcaCustomer = {email, name, expires, signature}, signed on its server with the
+  // secret it shares with the bot (bot/shop/identity.py). The bot checks the signature; the page
+  // only passes it on.
+  function signedInCustomer() {
+    const customer = window.doradcaCustomer;
+    return customer && typeof customer === "object" && customer.signature ? customer : null;
+  }
+
   function send(text, shownAs) {
     // socket.io would buffer an emit while disconnected and send it much later, out of context;
     // keep the customer's words in the box instead, so nothing they typed is lost.
@@ -115,7 +124,9 @@
       message: text,
       session_id: conversationId(),
       // Rasa's socketio channel makes this the message's metadata (its `metadata_key`).
-      metadata: { language: languageHint() },
+      metadata: signedInCustomer()
+        ? { language: languageHint(), customer: signedInCustomer() }
+        : { language: languageHint() },
     });
   }
 
