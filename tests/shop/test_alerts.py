@@ -586,3 +586,48 @@ def test_notify_refuses_half_configured_email(configured: None, monkeypatch: pyt
 
     assert main(["notify"]) == 2
     assert "alert_sender_email" in capsys.readouterr().err
+
+
+def test_notify_every_keeps_running_until_terminated(
+    database_url: str, seeded: Engine, alerts: StockAlerts, smtp_server: SmtpServer, tmp_path: Path
+) -> None:
+    import queue
+    import signal
+
+    subscribe(alerts, "ewa@example.pl")
+    environment = {
+        **os.environ,
+        "DORADCA_SETTINGS": str(tmp_path / "none.yml"),
+        "DORADCA_VAR_DIR": str(tmp_path / "var"),
+        "DORADCA_DATABASE_URL": database_url,
+        "DORADCA_SMTP_HOST": "127.0.0.1",
+        "DORADCA_SMTP_PORT": str(smtp_server.port),
+        "DORADCA_SMTP_STARTTLS": "false",
+        "DORADCA_ALERT_SENDER_EMAIL": SENDER,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "notify", "--every", "0.2"],
+        cwd=PROJECT_ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout or []], daemon=True).start()
+
+    def next_summary() -> str:
+        while True:
+            line = lines.get(timeout=WAIT_SECONDS)
+            if line.startswith("checked "):
+                return line.strip()
+
+    try:
+        assert next_summary() == "checked 1, in stock 0, sent 0, failed 0"
+        set_stock(seeded, SOLD_OUT, online=1)
+        # Later passes notice the stock without a restart; the one after the send finds nothing due.
+        while (summary := next_summary()) == "checked 1, in stock 0, sent 0, failed 0":
+            pass
+        assert summary == "checked 1, in stock 1, sent 1, failed 0"
+        assert next_summary() == "checked 0, in stock 0, sent 0, failed 0"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, errors = process.communicate(timeout=WAIT_SECONDS)
+    assert process.returncode == 0, errors
+    assert len(smtp_server.messages) == 1
