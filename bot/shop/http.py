@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from yarl import URL
 
 from bot.privacy import mask_pii
+from bot.settings import SettingsError
 from bot.shop.api_wire import (
     IDEMPOTENCY_KEY_HEADER,
     ORDER_NOT_FOUND,
@@ -96,7 +97,8 @@ class HttpShopBackend:
     ) -> None:
         url = URL(base_url.strip())
         if url.scheme not in ("http", "https") or not url.host:
-            raise ValueError(f"the shop API's base URL must be an http(s) URL, not {base_url!r}: set shop_api_url")
+            # A settings problem (shop_backend http without a URL): the CLIs print it as one line.
+            raise SettingsError(f"shop_api_url must be the http(s) base URL of the shop's API, not {base_url!r}")
         if timeout_seconds <= 0 or retries < 0 or backoff_seconds < 0:
             raise ValueError("timeout_seconds must be positive, retries and backoff_seconds not negative")
         self._base_url = str(url).rstrip("/")

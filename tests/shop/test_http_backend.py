@@ -19,7 +19,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, SettingsError
 from bot.shop.api_server import IdempotencyStore, StoredResponse, create_shop_api_app
 from bot.shop.api_wire import error_body
 from bot.shop.backend import ShopBackend
@@ -537,7 +537,7 @@ async def test_retries_are_logged_without_personal_data(
 def test_construction_is_cheap_and_checks_the_url() -> None:
     # No running loop here: a session made in __init__ would fail or belong to no loop.
     HttpShopBackend("https://shop.example.com/doradca/v1", token="t")
-    with pytest.raises(ValueError, match="shop_api_url"):
+    with pytest.raises(SettingsError, match="shop_api_url"):
         HttpShopBackend("")
 
 
