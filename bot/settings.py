@@ -97,7 +97,7 @@ class Settings(BaseModel):
     shop_api_url: str = Field(default="", description="Base URL of the shop's REST API (docs/shop-api.md), for shop_backend http.")
     shop_api_token: str = Field(default="", description="Bearer token sent to the shop's API.")
     shop_api_timeout_seconds: float = Field(default=5.0, gt=0, description="How long one call to the shop's API may take.")
-    shop_api_retries: int = Field(default=2, ge=0, le=10, description="Retries of a failed read from the shop's API.")
+    shop_api_retries: int = Field(default=2, ge=0, le=10, description="Retries of a failed call to the shop's API (writes carry an Idempotency-Key, so they apply once).")
     shop_demo_data: bool = Field(
         default=True, description="`make run` fills an empty shop database with the demo shop (switch off in production)."
     )
