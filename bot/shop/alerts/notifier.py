@@ -141,7 +141,17 @@ class Notifier:
 
     def run(self, *, dry_run: bool = False, on_progress: ProgressCallback | None = None) -> NotifyReport:
         """One pass over the waiting alerts, from sync code (the CLI, a thread)."""
-        return asyncio.run(self.run_async(dry_run=dry_run, on_progress=on_progress))
+        async def one_pass() -> NotifyReport:
+            try:
+                return await self.run_async(dry_run=dry_run, on_progress=on_progress)
+            finally:
+                # Each pass has its own event loop: an HTTP shop client's session dies with it, so
+                # close it here rather than leak its sockets pass after pass (`notify --every`).
+                close = getattr(self.shop, "close", None)
+                if close is not None:
+                    await close()
+
+        return asyncio.run(one_pass())
 
     async def run_async(self, *, dry_run: bool = False, on_progress: ProgressCallback | None = None) -> NotifyReport:
         """One pass over the waiting alerts, on the caller's event loop.
