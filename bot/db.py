@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import Engine, create_engine, event
+from enum import StrEnum
+
+from sqlalchemy import Engine, Enum, create_engine, event
 from sqlalchemy.orm import DeclarativeBase
 
 from bot.settings import get_settings
@@ -12,6 +14,21 @@ from bot.settings import get_settings
 
 class Base(DeclarativeBase):
     """Declarative base of every table the project owns."""
+
+
+def string_enum(kind: type[StrEnum], name: str, length: int = 24) -> Enum:
+    """A column type for a StrEnum: VARCHAR plus a CHECK constraint, not PostgreSQL's native ENUM.
+
+    Adding a value later is then an ordinary migration, and SQLite and PostgreSQL store the same thing.
+    """
+    return Enum(
+        kind,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+        name=name,
+    )
 
 
 def make_engine(url: str) -> Engine:

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.db import Base
+from bot.db import Base, string_enum
 from bot.shop.enums import DeliveryMethod, OrderStatus, RefundMethod, RefundState
 from bot.shop.text import fold
 
@@ -36,16 +36,7 @@ def utcnow() -> datetime:
 
 
 def _enum(kind: type[StrEnum]) -> Enum:
-    # VARCHAR plus a CHECK constraint rather than PostgreSQL's native ENUM: adding a status later is
-    # then an ordinary migration, and SQLite and PostgreSQL store the same thing.
-    return Enum(
-        kind,
-        native_enum=False,
-        create_constraint=True,
-        length=24,
-        values_callable=lambda members: [member.value for member in members],
-        name=f"shop_{kind.__name__.lower()}",
-    )
+    return string_enum(kind, f"shop_{kind.__name__.lower()}", 24)
 
 
 class ShopProduct(Base):

@@ -13,7 +13,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, CheckConstraint, DateTime, Enum, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.db import Base
+from bot.db import Base, string_enum
 
 
 def utcnow() -> datetime:
@@ -40,15 +40,7 @@ ACTIVE_STATUSES = (AlertStatus.PENDING, AlertStatus.SENDING)
 
 
 def _enum(kind: type[StrEnum], name: str) -> Enum:
-    # VARCHAR plus CHECK, as the shop's tables do: the same on SQLite and PostgreSQL, easy to extend.
-    return Enum(
-        kind,
-        native_enum=False,
-        create_constraint=True,
-        length=16,
-        values_callable=lambda members: [member.value for member in members],
-        name=name,
-    )
+    return string_enum(kind, name, 16)
 
 
 _ACTIVE = "status IN ('pending', 'sending')"
