@@ -30,6 +30,7 @@ OFFERS_OF_A_HUMAN = frozenset(
 )
 # Intents that leave a form rather than answer its question ("I want a person" is no order number).
 LEAVING_INTENTS = frozenset({"request_human", "complain", "restart", "goodbye", "bot_challenge"})
+FORM_ANSWER_WORDS = 4
 PRODUCT_INTENTS = frozenset({"check_availability", "stock_alert"})
 # A size written in a question: "M", "XL", "42", or after "size"/"rozmiar"/"mărime".
 # Single letters only in capitals: the "s" of "it's" is no size.
@@ -47,6 +48,10 @@ class ValidateSlotMappings(ValidationAction):
         # A button's payload (/intent{...}) or an intent the console triggered ("EXTERNAL: ...")
         # says nothing about the customer's language.
         if text.startswith(("/", "EXTERNAL: ")):
+            return {}
+        if current and tracker.active_loop_name and len(text.split()) < FORM_ANSWER_WORDS:
+            # A short answer to a form's question (a name, an e-mail, a size) is no sign of a new
+            # language: "Anna Kowalska" reads as Polish to the detector, but she wrote in English.
             return {}
         metadata = tracker.latest_message.get("metadata") or {}
         # The page's language is only a hint for the first, possibly ambiguous, message.

@@ -57,9 +57,15 @@ def normalise_language(code: str | None) -> str | None:
     return base if base in SUPPORTED_LANGUAGES else None
 
 
+# E-mail addresses, links and anything with a digit (ORD-10234, 00-950, +48 600...) say nothing of the
+# customer's language: "tomasz.wojcik@example.net" alone once read as Polish.
+_NOT_LANGUAGE = re.compile(r"\S+@\S+|https?://\S+|\S*\d\S*")
+
+
 def detect_language(text: str, fallback: str | None = None) -> LanguageGuess:
     """Guess the language of `text`; keep `fallback` when the text does not settle it."""
     fallback = normalise_language(fallback) or DEFAULT_LANGUAGE
+    text = _NOT_LANGUAGE.sub(" ", text or "")
     letters = "".join(_WORD.findall(text or ""))
     if not letters:
         return LanguageGuess(fallback, 0.0, False)

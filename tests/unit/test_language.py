@@ -35,3 +35,9 @@ def test_unknown_fallback_defaults_to_english() -> None:
 @pytest.mark.parametrize(("code", "expected"), [("pl-PL", "pl"), ("RO_ro", "ro"), ("en", "en"), ("de-DE", None), (None, None)])
 def test_normalise_language(code: str | None, expected: str | None) -> None:
     assert normalise_language(code) == expected
+
+
+@pytest.mark.parametrize("text", ["ORD-10243", "tomasz.wojcik@example.net", "+48 600 700 800", "00-950"])
+def test_order_numbers_and_contacts_keep_the_conversations_language(text: str) -> None:
+    for language in ("en", "pl", "ro"):
+        assert detect_language(text, language).language == language
