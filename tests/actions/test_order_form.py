@@ -130,3 +130,32 @@ async def test_nonsense_for_a_number_or_a_contact_is_explained(shop: SqlShopBack
         "utter_order_number_invalid",
         "utter_order_contact_invalid",
     ]
+
+
+async def test_a_shop_that_does_not_answer_is_said_and_ends_the_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.shop.http import HttpShopBackend
+    from bot.stack.ports import free_port
+
+    # Nothing listens on this port: every call is refused, as when the shop's API is down.
+    down = HttpShopBackend(f"http://127.0.0.1:{free_port()}", token="t", timeout_seconds=1.0, retries=1,
+                           backoff_seconds=0.01)
+    monkeypatch.setattr(orders, "shop", lambda: down)
+    settings = load_settings(environ={"DORADCA_VAR_DIR": str(tmp_path / "var")}, settings_file=tmp_path / "none.yml")
+    monkeypatch.setattr(bot.settings, "get_settings", lambda: settings)
+    try:
+        result, said = await check_contact("ORD-10234", "anna.kowalska@example.com")
+        assert said == ["utter_shop_unavailable"]
+        assert result["order_outcome"] == "unavailable" and "order_verified" not in result
+        assert "order_attempts" not in result  # the shop's fault is not the customer's try
+        ended = tracker({**result})
+        assert await ValidateOrderForm().required_slots(
+            ["order_number", "order_contact"], CollectingDispatcher(), ended, DOMAIN
+        ) == []
+        dispatcher = CollectingDispatcher()
+        events = await ActionAnswerOrder().run(dispatcher, ended, DOMAIN)
+        assert dispatcher.messages == []  # the customer was already told
+        assert {"event": "slot", "name": "order_outcome", "value": None, "timestamp": None} in events
+    finally:
+        await down.close()
