@@ -78,7 +78,9 @@ def context_of(tracker: Tracker) -> dict[str, Any]:
     return {
         "last_intents": [name for name in intents if name][-5:],
         "slots": slots,
-        "verified": bool(tracker.get_slot("customer_verified")),
+        # The order the customer proved is theirs (actions/orders.py), if any: the consultant can
+        # then talk about it without asking again.
+        "verified": tracker.get_slot("order_verified") or None,
     }
 
 

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import CursorResult, Engine, Select, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from bot.shop.enums import DeliveryMethod, OrderStatus
@@ -421,7 +422,16 @@ def _customer_for_order(
         phone=phone.strip() if phone else None,
         postcode=postcode.strip() if postcode else None,
     )
-    session.add(customer)
+    # A savepoint: if the same new customer orders twice at once (two tabs, a consultant and the
+    # bot), the second insert breaks the e-mail's unique index; that order then uses the first's row.
+    try:
+        with session.begin_nested():
+            session.add(customer)
+    except IntegrityError:
+        existing = session.scalar(select(ShopCustomer).where(ShopCustomer.email == email))
+        if existing is None:
+            raise
+        return existing
     return customer
 
 

@@ -234,3 +234,38 @@ async def test_reserve_for_pickup_takes_the_store_shelf(backend: SqlShopBackend)
 
     with pytest.raises(OutOfStockError, match="in the .* store"):
         await backend.reserve_for_pickup(CUSTOMER.email, variant_sku, store_code, quantity=on_shelf)
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_one_new_customer_ordering_twice_at_once_gets_both_orders(
+    seeded: Engine, engine_factory: Callable[[], Engine], round_: int
+) -> None:
+    """Two tabs (or the bot and a consultant) create the same new customer at the same moment."""
+    email = f"twice-{round_}@example.com"
+    backends = [SqlShopBackend(engine_factory()) for _ in range(2)]
+    for backend in backends:
+        asyncio.run(backend.stores())
+    stock = asyncio.run(_in_stock_online(backends[0], at_least=2))
+    barrier = threading.Barrier(2)
+    results: list[Order | Exception] = [RuntimeError("did not finish")] * 2
+
+    def order(index: int) -> None:
+        barrier.wait(timeout=30)
+        try:
+            results[index] = asyncio.run(
+                backends[index].place_order(
+                    email, [(stock.variant_sku, 1)], COURIER, customer_name="Nowy Klient", customer_postcode="00-950"
+                )
+            )
+        except Exception as error:  # noqa: BLE001  (the test inspects what each tab got)
+            results[index] = error
+
+    threads = [threading.Thread(target=order, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert all(isinstance(result, Order) for result in results), results
+    orders = asyncio.run(backends[0].orders_of_customer(email))
+    assert sorted(o.number for o in orders) == sorted(r.number for r in results if isinstance(r, Order))
+    assert {o.customer.email for o in orders} == {email}

@@ -115,7 +115,7 @@ function renderContext(view) {
     ["Reason", view.reason],
     ["Last intents", (context.last_intents || []).join(", ") || "—"],
     ["Slots", Object.entries(context.slots || {}).map(([k, v]) => `${k}: ${v}`).join(", ") || "—"],
-    ["Verified", context.verified ? "yes" : "no"],
+    ["Verified", context.verified ? (typeof context.verified === "string" ? "yes, order " + context.verified : "yes") : "no"],
   ];
   $("context").replaceChildren(...rows.flatMap(([name, value]) => [el("dt", {}, name), el("dd", {}, String(value))]));
 }
