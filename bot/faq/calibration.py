@@ -30,7 +30,7 @@ import numpy as np
 from bot.faq.decision import RankedEntry, Thresholds
 from bot.faq.model import FaqEntry, KnowledgeBase
 
-DEFAULT_THRESHOLDS = Thresholds(answer=0.523, clarify=0.342)
+DEFAULT_THRESHOLDS = Thresholds(answer=0.501, clarify=0.344)
 
 HELD_OUT_ENTRIES = 0.2
 CLARIFY_PERCENTILE = 5.0

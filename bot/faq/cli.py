@@ -146,7 +146,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="doradca-eval-") as index_dir:
         settings = settings.model_copy(update={"faq_index_dir": Path(index_dir)})
         engine = engine_from(settings, Tuning.NOW, Path(args.kb))
-        engine.warm_up(progress=not args.json)
+        # Progress goes to stderr even with --json: a cold fine-tune takes a while, stdout stays the JSON.
+        engine.warm_up(progress=True)
         searcher = engine.searcher
         assert searcher is not None
         try:
