@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -205,14 +206,19 @@ class Settings(BaseModel):
         secret_file = self.var_path / "secrets" / name
         if not secret_file.exists():
             secret_file.parent.mkdir(parents=True, exist_ok=True)
-            # O_EXCL: two processes starting together must not write two different secrets.
+            # Written whole to a private file, then linked into place: os.link fails if the name
+            # exists, so two processes (or threads) starting together agree on one secret, and none
+            # can read the file half-written (an empty Rasa token once started Rasa with `-t ''`).
+            draft = secret_file.with_name(f".{name}.{os.getpid()}.{threading.get_ident()}")
+            fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(32))
             try:
-                fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                os.link(draft, secret_file)
             except FileExistsError:
                 pass
-            else:
-                with os.fdopen(fd, "w") as handle:
-                    handle.write(secrets.token_urlsafe(32))
+            finally:
+                draft.unlink()
         return secret_file.read_text().strip()
 
 

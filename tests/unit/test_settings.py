@@ -43,3 +43,25 @@ def test_generated_token_is_stable_and_private(tmp_path: Path) -> None:
 def test_configured_token_wins(tmp_path: Path) -> None:
     settings = load_settings(environ={"DORADCA_RASA_TOKEN": "s3cret-token"}, settings_file=tmp_path / "absent.yml")
     assert settings.resolved_rasa_token() == "s3cret-token"
+
+
+def test_a_secret_created_by_many_threads_at_once_is_one_whole_secret(tmp_path: Path) -> None:
+    import threading
+
+    for round_ in range(20):
+        settings = load_settings(environ={"DORADCA_VAR_DIR": str(tmp_path / f"var{round_}")},
+                                 settings_file=tmp_path / "none.yml")
+        barrier = threading.Barrier(8)
+        seen: list[str] = []
+
+        def read() -> None:
+            barrier.wait(timeout=10)
+            seen.append(settings.local_secret("race"))
+
+        threads = [threading.Thread(target=read) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=10)
+        assert len(seen) == 8 and len(set(seen)) == 1 and seen[0], seen
+        assert [path.name for path in (tmp_path / f"var{round_}" / "secrets").iterdir()] == ["race"]
